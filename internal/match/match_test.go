@@ -55,16 +55,16 @@ func sorted(hs []hit) []hit {
 
 func TestFind(t *testing.T) {
 	phrases := []string{
-		"您好",                 // 0
-		"您好请问有什么可以帮您",       // 1
-		"请问有什么可以帮您",         // 2
-		"",                   // 3 ignored
-		"您好！",                // 4 same normalised phrase as 0
-		"幫您",                 // 5 traditional
-		"，。",                 // 6 empty after normalisation
-		"哈哈",                 // 7 overlaps itself
-		"Ｖｉｐ",                // 8 full width
-		"那个订单",               // 9 normalises to 订单
+		"您好",          // 0
+		"您好请问有什么可以帮您", // 1
+		"请问有什么可以帮您",   // 2
+		"",            // 3 ignored
+		"您好！",         // 4 same normalised phrase as 0
+		"幫您",          // 5 traditional
+		"，。",          // 6 empty after normalisation
+		"哈哈",          // 7 overlaps itself
+		"Ｖｉｐ",         // 8 full width
+		"那个订单",        // 9 normalises to 订单
 	}
 	d := NewDict(phrases)
 	tests := []struct {
@@ -136,10 +136,10 @@ func TestFindMatchesBruteForce(t *testing.T) {
 func TestNear(t *testing.T) {
 	tests := []struct {
 		name, text, phrase string
-		threshold           float64
-		window              string
-		score               float64
-		ok                  bool
+		threshold          float64
+		window             string
+		score              float64
+		ok                 bool
 	}{
 		{"exact", "你好请问有什么可以帮您", "请问有什么可以帮您", 0.8, "请问有什么可以帮您", 1, true},
 		{"one substitution", "您好请问有什么可以帮到您", "请问有什么可以帮您", 0.8, "请问有什么可以帮到您", 1 - 1.0/9, true},
