@@ -38,7 +38,7 @@ func readCSV(s *sink, br *bufio.Reader, m *Mapping) error {
 		line, _ := cr.FieldPos(0)
 		var perr *csv.ParseError
 		if errors.As(err, &perr) {
-			s.fail(perr.StartLine, "", fmt.Sprintf("bad CSV at line %d, column %d: %v: put cells containing quotes in double quotes and double the inner quotes (\"\")", perr.Line, perr.Column, perr.Err))
+			s.fail(perr.StartLine, "", fmt.Sprintf("bad CSV at line %d (byte %d of the line): %v: put cells containing quotes in double quotes and double the inner quotes (\"\")", perr.Line, perr.Column, perr.Err))
 			continue
 		}
 		if err != nil {

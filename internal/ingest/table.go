@@ -136,6 +136,15 @@ func (t *table) flush() error {
 	if p.rec.StartedAt.IsZero() && p.rec.Ticket != nil && p.rec.Ticket.CreatedAt != nil {
 		p.rec.StartedAt = *p.rec.Ticket.CreatedAt
 	}
+	if p.rec.StartedAt.IsZero() {
+		hint := "give message times as dates (" + firstOr(t.m.Columns["time"]) + ")"
+		if !t.messages {
+			hint = "fill the created-at column (" + firstOr(t.m.Columns["ticket.created_at"]) + ")"
+		}
+		t.s.fail(p.line, p.raw, fmt.Sprintf("record %q: no start time: add a start column (%s) or %s",
+			p.rec.ID, firstOr(t.m.Columns["started_at"]), hint))
+		return nil
+	}
 	return t.s.record(p.line, p.raw, p.rec)
 }
 
@@ -281,4 +290,11 @@ func (t *table) addTurn(r *qa.Record, cells []string) error {
 	}
 	r.Turns = append(r.Turns, turn)
 	return nil
+}
+
+func firstOr(names []string) string {
+	if len(names) == 0 {
+		return "map one in the mapping file"
+	}
+	return names[0]
 }
