@@ -26,7 +26,8 @@ func readSRT(s *sink, br *bufio.Reader, opt Options) error {
 		}
 		i := timingIndex(block)
 		if i < 0 || i > 1 {
-			t.fail(block[0].no, block[0].text, "subtitle block without a timing line: write the counter, then \"00:00:01,000 --> 00:00:03,500\", then the text, and a blank line between blocks")
+			at := block[min(1, len(block)-1)] // where the timing line was expected
+			t.fail(at.no, at.text, "subtitle block without a timing line: write the counter, then \"00:00:01,000 --> 00:00:03,500\", then the text, and a blank line between blocks")
 			continue
 		}
 		if i == 1 {

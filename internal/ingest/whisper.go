@@ -43,6 +43,11 @@ func readWhisper(s *sink, r io.Reader, opt Options) error {
 		line, col := 0, 0
 		switch {
 		case errors.As(err, &syn):
+			// json.Decoder's syntax-error offsets are not reliable; a whole-document scan's are.
+			var whole *json.SyntaxError
+			if errors.As(json.Unmarshal(data, new(json.RawMessage)), &whole) {
+				syn, err = whole, whole
+			}
 			line, col = lineCol(data, syn.Offset)
 		case errors.As(err, &typ):
 			line, col = lineCol(data, typ.Offset)
