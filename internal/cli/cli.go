@@ -1,0 +1,196 @@
+// Package cli is qloop's command line: one file per subcommand, all sharing Main's environment.
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+	"time"
+
+	"qloop/internal/qa"
+	"qloop/internal/scorecard"
+	"qloop/internal/store"
+)
+
+// Exit statuses.
+const (
+	ExitOK       = 0
+	ExitError    = 1
+	ExitUsage    = 2
+	ExitRejected = 3 // the command finished, but some input was rejected
+)
+
+// Env is what a command may touch: arguments, environment, streams and the clock. Tests pass their own.
+type Env struct {
+	Getenv func(string) string
+	Stdout io.Writer
+	Stderr io.Writer
+	Now    func() time.Time
+	Log    *slog.Logger
+	// Serve starts the web console after `qloop demo`; nil until the console exists.
+	Serve func(ctx context.Context, st *store.Store, addr string) error
+}
+
+type command struct {
+	name, summary string
+	run           func(ctx context.Context, env *Env, args []string) int
+}
+
+func commands() []command {
+	return []command{
+		{"import", "导入服务记录 import service records (JSON Lines, CSV, XLSX, WebVTT, SRT, Whisper JSON)", runImport},
+		{"scorecard", "管理质检标准 manage scorecards: validate | import | list | show | activate", runScorecard},
+		{"inspect", "自动质检 inspect every record not yet inspected (or --file FILE without storing)", runInspect},
+		{"show", "查看记录 print a record's transcript with its findings marked", runShow},
+		{"stats", "统计 counts, pass rate and the most frequent failed items", runStats},
+		{"demo", "演示 generate demo data, import and inspect it", runDemo},
+		{"version", "print the version", func(_ context.Context, env *Env, _ []string) int {
+			fmt.Fprintln(env.Stdout, "qloop", Version)
+			return ExitOK
+		}},
+	}
+}
+
+// Version is set at build time with -ldflags "-X qloop/internal/cli.Version=…".
+var Version = "dev"
+
+// Main runs one qloop command and returns the process exit status.
+func Main(ctx context.Context, args []string, env *Env) int {
+	if env.Now == nil {
+		env.Now = time.Now
+	}
+	if env.Getenv == nil {
+		env.Getenv = os.Getenv
+	}
+	if env.Log == nil {
+		env.Log = slog.New(slog.NewTextHandler(env.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	}
+	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+		usage(env.Stdout)
+		return ExitOK
+	}
+	for _, c := range commands() {
+		if c.name == args[0] {
+			return c.run(ctx, env, args[1:])
+		}
+	}
+	fmt.Fprintf(env.Stderr, "qloop: unknown command %q\n\n", args[0])
+	usage(env.Stderr)
+	return ExitUsage
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "qloop — 客服质检与服务质量改善平台 customer-service quality inspection and improvement")
+	fmt.Fprintln(w, "\nUsage: qloop COMMAND [flags] [args]\n\nCommands:")
+	for _, c := range commands() {
+		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
+	}
+	fmt.Fprintln(w, "\nEvery command takes --db PATH|postgres://URL (default $QLOOP_DB or qloop.db).")
+	fmt.Fprintln(w, "Run `qloop COMMAND -h` for its flags.")
+}
+
+// newFlags returns a flag set that reports errors to env.Stderr and a --db flag.
+func newFlags(env *Env, name, args string) (*flag.FlagSet, *string) {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(env.Stderr)
+	def := env.Getenv("QLOOP_DB")
+	if def == "" {
+		def = "qloop.db"
+	}
+	db := fs.String("db", def, "database: a SQLite file path or a postgres:// URL")
+	fs.Usage = func() {
+		fmt.Fprintf(env.Stderr, "Usage: qloop %s [flags] %s\n\nFlags:\n", name, args)
+		fs.PrintDefaults()
+	}
+	return fs, db
+}
+
+// parse parses flags, allowing them after positional arguments too (qloop show ID --db x.db).
+func parse(fs *flag.FlagSet, args []string) ([]string, bool) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, false
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return pos, true
+		}
+		pos = append(pos, args[0])
+		args = args[1:]
+	}
+}
+
+func openStore(ctx context.Context, env *Env, dsn string) (*store.Store, bool) {
+	st, err := store.Open(ctx, dsn)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "qloop: cannot open database %s: %v\n", redactDSN(dsn), err)
+		return nil, false
+	}
+	return st, true
+}
+
+// redactDSN hides a password in a postgres:// URL before it is printed.
+func redactDSN(dsn string) string {
+	if i := strings.Index(dsn, "://"); i >= 0 {
+		if j := strings.LastIndex(dsn, "@"); j > i {
+			if k := strings.Index(dsn[i+3:j], ":"); k >= 0 {
+				return dsn[:i+3+k] + ":***" + dsn[j:]
+			}
+		}
+	}
+	return dsn
+}
+
+// fail prints err for the user and returns the exit status for it.
+func fail(env *Env, err error) int {
+	if errors.Is(err, context.Canceled) {
+		fmt.Fprintln(env.Stderr, "qloop: interrupted; the work done so far is saved — run the command again to finish")
+		return ExitError
+	}
+	var ps scorecard.Problems
+	if errors.As(err, &ps) {
+		fmt.Fprintln(env.Stderr, ps.Error())
+		return ExitError
+	}
+	if qa.ErrorCode(err) == qa.EInternal {
+		env.Log.Error("command failed", "err", err)
+	}
+	fmt.Fprintf(env.Stderr, "qloop: %v\n", err)
+	return ExitError
+}
+
+// ensureDefaults installs and activates each shipped scorecard that the store has never seen, so a
+// fresh database inspects out of the box; a name the user already manages is left alone.
+func ensureDefaults(ctx context.Context, st *store.Store) error {
+	have, err := st.Scorecards(ctx)
+	if err != nil {
+		return err
+	}
+	known := map[string]bool{}
+	for _, s := range have {
+		known[s.Name] = true
+	}
+	for _, d := range scorecard.Defaults() {
+		if known[d.Name] {
+			continue
+		}
+		sc, err := scorecard.Parse(d.Src, "defaults/"+d.Name+".yaml")
+		if err != nil {
+			return err
+		}
+		v, _, err := st.SaveScorecard(ctx, sc, d.Src)
+		if err != nil {
+			return err
+		}
+		if err := st.ActivateScorecard(ctx, sc.Name, v); err != nil {
+			return err
+		}
+	}
+	return nil
+}

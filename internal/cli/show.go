@@ -1,0 +1,169 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"text/tabwriter"
+
+	"qloop/internal/qa"
+	"qloop/internal/store"
+)
+
+func runShow(ctx context.Context, env *Env, args []string) int {
+	fs, db := newFlags(env, "show", "ID")
+	pos, ok := parse(fs, args)
+	if !ok || len(pos) != 1 {
+		fs.Usage()
+		return ExitUsage
+	}
+	st, ok := openStore(ctx, env, *db)
+	if !ok {
+		return ExitError
+	}
+	defer st.Close()
+	r, rev, err := st.Record(ctx, pos[0])
+	if err != nil {
+		return fail(env, err)
+	}
+	ins, err := st.Inspections(ctx, r.ID)
+	if err != nil {
+		return fail(env, err)
+	}
+	printRecord(env, r, rev, ins)
+	return ExitOK
+}
+
+// printRecord writes the transcript with failed spans marked 【…】 and each failed item after its turn.
+func printRecord(env *Env, r *qa.Record, rev int, ins []qa.Inspection) {
+	w := env.Stdout
+	fmt.Fprintf(w, "%s  %s  %s  坐席 %s %s %s  业务 %s  rev %d\n", r.ID, r.Channel, r.StartedAt.Format("2006-01-02 15:04:05 -07:00"),
+		r.AgentID, r.AgentName, r.Team, orDash(r.BusinessType), rev)
+	if len(r.Tags) > 0 {
+		fmt.Fprintf(w, "标签 tags: %s\n", strings.Join(r.Tags, ", "))
+	}
+	if r.Recording != "" {
+		fmt.Fprintf(w, "录音 recording: %s\n", r.Recording)
+	}
+	if t := r.Ticket; t != nil {
+		fmt.Fprintf(w, "工单 ticket: status %s, category %s, transfers %d, escalated %v, solution %q\n",
+			orDash(t.Status), orDash(t.Category), t.Transfers, t.Escalated, t.Solution)
+	}
+	var latest *qa.Inspection
+	byTurn := map[int][]qa.Finding{}
+	if len(ins) > 0 {
+		latest = &ins[0]
+		for _, f := range latest.Findings {
+			if f.Result == qa.ResultFail && f.Turn != nil {
+				byTurn[*f.Turn] = append(byTurn[*f.Turn], f)
+			}
+		}
+	}
+	fmt.Fprintln(w)
+	for i, t := range r.Turns {
+		at := "      "
+		if t.Start != nil {
+			at = fmt.Sprintf("%5.1fs", *t.Start)
+		}
+		text := t.Text
+		fs := byTurn[i]
+		sort.Slice(fs, func(a, b int) bool { return spanStart(fs[a]) > spanStart(fs[b]) })
+		for _, f := range fs { // mark from the end so earlier offsets stay valid
+			if len(f.Span) == 2 && f.Span[1] > f.Span[0] {
+				rs := []rune(text)
+				if f.Span[1] <= len(rs) {
+					text = string(rs[:f.Span[0]]) + "【" + string(rs[f.Span[0]:f.Span[1]]) + "】" + string(rs[f.Span[1]:])
+				}
+			}
+		}
+		label := map[string]string{qa.SpeakerAgent: "坐席", qa.SpeakerCustomer: "客户", qa.SpeakerSystem: "系统"}[t.Speaker]
+		if t.Event != "" {
+			text = strings.TrimSpace(text + " [" + t.Event + "]")
+		}
+		fmt.Fprintf(w, "%3d %s %s: %s\n", i, at, label, text)
+		for _, f := range fs {
+			fmt.Fprintf(w, "          ✗ %s (%s) %s\n", f.Item, f.Severity, f.Note)
+		}
+	}
+	if latest == nil {
+		fmt.Fprintln(w, "\n尚未质检 not inspected yet: run `qloop inspect`")
+		return
+	}
+	for _, in := range ins {
+		verdict := "合格 passed"
+		if in.Fatal {
+			verdict = "红线 fatal"
+		} else if !in.Passed {
+			verdict = "不合格 failed"
+		}
+		fmt.Fprintf(w, "\n%s v%d: %.1f 分 %s (%s)\n", in.Scorecard, in.Version, in.Score, verdict, in.InspectedAt.Format("2006-01-02 15:04"))
+		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+		for _, f := range in.Findings {
+			mark := map[string]string{qa.ResultPass: "✓", qa.ResultFail: "✗", qa.ResultNA: "-"}[f.Result]
+			ev := f.Note
+			if f.Result == qa.ResultFail && f.Turn != nil {
+				ev = fmt.Sprintf("turn %d %q %s", *f.Turn, f.Text, f.Note)
+			}
+			lvl := ""
+			if f.Level > 0 {
+				lvl = fmt.Sprintf("L%d", f.Level)
+			}
+			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", mark, f.Item, lvl, ev)
+		}
+		tw.Flush()
+	}
+}
+
+func spanStart(f qa.Finding) int {
+	if len(f.Span) == 2 {
+		return f.Span[0]
+	}
+	return -1
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+func runStats(ctx context.Context, env *Env, args []string) int {
+	fs, db := newFlags(env, "stats", "")
+	card := fs.String("scorecard", "", "limit to one scorecard")
+	if _, ok := parse(fs, args); !ok {
+		return ExitUsage
+	}
+	st, ok := openStore(ctx, env, *db)
+	if !ok {
+		return ExitError
+	}
+	defer st.Close()
+	s, err := st.Stats(ctx, store.StatsFilter{Scorecard: *card})
+	if err != nil {
+		return fail(env, err)
+	}
+	printStats(env, s)
+	return ExitOK
+}
+
+func printStats(env *Env, s store.Stats) {
+	w := env.Stdout
+	fmt.Fprintf(w, "记录 records: %d", s.Records)
+	for _, c := range s.Channels {
+		fmt.Fprintf(w, "  %s %d", c.Channel, c.Records)
+	}
+	fmt.Fprintf(w, "\n质检 inspections: %d  平均分 average score: %.1f  合格率 pass rate: %.1f%%  红线 fatal: %d\n",
+		s.Inspected, s.AvgScore, 100*s.PassRate, s.Fatal)
+	if len(s.TopFailed) == 0 {
+		return
+	}
+	fmt.Fprintln(w, "\n最常见的失分项 most frequent failed items:")
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	for i, it := range s.TopFailed {
+		bar := strings.Repeat("█", int(it.Share*40+0.5))
+		fmt.Fprintf(tw, "%2d\t%s\t%d\t%.1f%%\t%s\n", i+1, it.Item, it.Count, 100*it.Share, bar)
+	}
+	tw.Flush()
+}
