@@ -35,15 +35,15 @@ func readCSV(s *sink, br *bufio.Reader, m *Mapping) error {
 		if err == io.EOF {
 			break
 		}
-		line, _ := cr.FieldPos(0)
 		var perr *csv.ParseError
 		if errors.As(err, &perr) {
 			s.fail(perr.StartLine, "", fmt.Sprintf("bad CSV at line %d (byte %d of the line): %v: put cells containing quotes in double quotes and double the inner quotes (\"\")", perr.Line, perr.Column, perr.Err))
 			continue
 		}
 		if err != nil {
-			return fmt.Errorf("%s:%d: read CSV: %w", s.file, line, err)
+			return fmt.Errorf("%s: read CSV: %w", s.file, err)
 		}
+		line, _ := cr.FieldPos(0) // the line the row starts on, even when a cell spans lines
 		if !haveHeader {
 			if isBlankRow(cells) {
 				continue

@@ -32,7 +32,10 @@ func readVTT(s *sink, br *bufio.Reader, opt Options) error {
 			if timingIndex(block) < 0 {
 				continue // the header block, possibly with header lines
 			}
-			block = block[1:]
+			if block = block[1:]; len(block) == 0 {
+				t.fail(0, "", "put a blank line after the WEBVTT header line")
+				continue
+			}
 		}
 		switch head := block[0].text; {
 		case strings.HasPrefix(head, "NOTE"), strings.HasPrefix(head, "STYLE"), strings.HasPrefix(head, "REGION"):
