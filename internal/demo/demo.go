@@ -5,7 +5,6 @@ package demo
 
 import (
 	"bufio"
-	"encoding/json"
 	"errors"
 	"io"
 	"math/rand/v2"
@@ -167,7 +166,7 @@ func Generate(w io.Writer, opt Options) error {
 	}
 	g := newGen(opt)
 	bw := bufio.NewWriterSize(w, 256<<10)
-	enc := json.NewEncoder(bw) // Encode = json.Marshal + '\n', with a reused buffer
+	var line []byte
 
 	end := opt.Start.AddDate(0, opt.Months, 0)
 	days := int(end.Sub(opt.Start).Hours()/24 + 0.5)
@@ -209,7 +208,8 @@ func Generate(w io.Writer, opt Options) error {
 		g.seq = [3]int{}
 		for _, s := range secs {
 			g.record(day.Add(time.Duration(s) * time.Second))
-			if err := enc.Encode(&g.rec); err != nil {
+			line = append(appendRecord(line[:0], &g.rec), '\n')
+			if _, err := bw.Write(line); err != nil {
 				return err
 			}
 		}
