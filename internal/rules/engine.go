@@ -272,7 +272,7 @@ func (b *builder) compile(c *qa.Check) (check, error) {
 		b.e.needMood = true
 		n := c.N
 		if n == 0 {
-			n = 2
+			n = 1 // the customer's last word: how they leave the conversation
 		}
 		return &sentimentCheck{upset: upsetOr(c.Upset), n: n}, nil
 	case qa.CheckExpr:
