@@ -13,6 +13,7 @@ package ingest
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -146,10 +147,13 @@ func DetectFormat(name string, br *bufio.Reader) (string, error) {
 // top-level "segments" key rather than one record per line.
 func looksLikeWhisper(br *bufio.Reader) bool {
 	head, _ := br.Peek(br.Size())
-	head = trimBOM(head)
+	head = bytes.TrimLeft(trimBOM(head), " \t\r\n")
 	line := head
-	if i := strings.IndexByte(string(head), '\n'); i >= 0 {
+	if i := bytes.IndexByte(head, '\n'); i >= 0 {
 		line = head[:i]
+	} else if len(head) >= br.Size()-3 {
+		// One line longer than the buffer: a minified document or one long record.
+		return bytes.Contains(head, []byte(`"segments"`))
 	}
 	if json.Valid(line) {
 		// A complete object on the first line: JSON Lines unless it is a minified Whisper document.
@@ -160,8 +164,9 @@ func looksLikeWhisper(br *bufio.Reader) bool {
 		_, ok := top["segments"]
 		return ok
 	}
-	// Pretty-printed over several lines: only a whole-document format fits.
-	return strings.Contains(string(head), `"segments"`)
+	// An object that goes on over several lines (Whisper's "text" may come before "segments" and be
+	// long): only a whole-document format fits.
+	return bytes.HasPrefix(head, []byte("{"))
 }
 
 // sink validates records, counts them and hands them to the caller's callbacks.

@@ -52,6 +52,10 @@ func jsonlRecord(s *sink, m *Mapping, lineNo int, line []byte) error {
 		s.fail(lineNo, string(line), jsonReason(line, err))
 		return nil
 	}
+	if w.ID == "" && w.Channel == "" && bytes.Contains(line, []byte(`"segments"`)) {
+		s.fail(lineNo, string(line), "this looks like a Whisper JSON transcript, not a record: name the file .json (not .jsonl) or pass the format whisper")
+		return nil
+	}
 	rec, err := w.record()
 	if err != nil {
 		s.fail(lineNo, string(line), recordLabel(rec)+err.Error())

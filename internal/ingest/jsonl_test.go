@@ -42,6 +42,7 @@ func TestJSONL(t *testing.T) {
 		{"字段类型错误", strings.Replace(okLine, `"text":"您好"`, `"text":"您好","start":"3秒"`, 1), "",
 			[]string{"x.jsonl:1: invalid JSON at column 139: field turns.start is a JSON string, want a number"}},
 		{"不是对象", `[1,2]` + "\n" + okLine, "c1", []string{"x.jsonl:1: a line must be one JSON object"}},
+		{"误把 Whisper 当 JSON Lines", `{"text": "x", "segments": []}`, "", []string{"x.jsonl:1: this looks like a Whisper JSON transcript"}},
 		{"截断的行", okLine[:40], "", []string{"x.jsonl:1: invalid JSON at column 40: unexpected end of JSON input"}},
 	}
 	for _, c := range cases {

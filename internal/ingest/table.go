@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/xuri/excelize/v2"
+
 	"qloop/internal/qa"
 )
 
@@ -14,13 +16,15 @@ import (
 // per message and the rows of one record must be consecutive (grouped by id); otherwise every row is a
 // record (typically a ticket).
 type table struct {
-	s        *sink
-	m        *Mapping
-	col      map[string]int    // field → column index
-	header   map[string]string // field → the header text, for messages
-	ncols    int
-	strict   bool // ragged rows are errors (CSV); XLSX drops trailing empty cells, so it pads instead
-	messages bool
+	s      *sink
+	m      *Mapping
+	col    map[string]int    // field → column index
+	header map[string]string // field → the header text, for messages
+	ncols  int
+	strict bool // ragged rows are errors (CSV); XLSX drops trailing empty cells, so it pads instead
+	// excelDates: cells are raw XLSX values, where a date is a serial day number (see timeValue).
+	excelDates bool
+	messages   bool
 	// seen remembers the ids already read (as 64-bit hashes, 16 bytes a record) so that an id that
 	// reappears later is reported instead of silently splitting a conversation in two.
 	seen map[uint64]int
@@ -185,7 +189,7 @@ func (t *table) fill(p *pending, line int, raw string, cells []string) {
 		r.Tags = splitTags(v)
 	}
 	if v := t.cell(cells, "started_at"); r.StartedAt.IsZero() && v != "" {
-		ts, err := parseTime(t.header["started_at"], v)
+		ts, err := t.timeValue("started_at", v)
 		if err != nil {
 			fail(err.Error())
 			return
@@ -215,7 +219,7 @@ func (t *table) fillTicket(r *qa.Record, cells []string) error {
 		"ticket.resolved_at": &tk.ResolvedAt, "ticket.due_at": &tk.DueAt,
 	} {
 		if v := t.cell(cells, field); v != "" && *dst == nil {
-			ts, err := parseTime(t.header[field], v)
+			ts, err := t.timeValue(field, v)
 			if err != nil {
 				return err
 			}
@@ -273,8 +277,11 @@ func (t *table) addTurn(r *qa.Record, cells []string) error {
 			continue
 		}
 		secs, ok := parseSeconds(v)
+		if ok && t.excelDates && secs >= minExcelDate {
+			ok = false // an Excel date cell, not seconds: no call or chat lasts 5½ hours
+		}
 		if !ok {
-			ts, err := parseTime(t.header[f.field], v)
+			ts, err := t.timeValue(f.field, v)
 			if err != nil {
 				return fmt.Errorf("%v, or seconds from the start like 12.5", err)
 			}
@@ -297,4 +304,22 @@ func firstOr(names []string) string {
 		return "map one in the mapping file"
 	}
 	return names[0]
+}
+
+// minExcelDate is the serial day number of 1954-10-03: smaller numbers in a time column of an XLSX
+// file are seconds, larger ones are Excel dates.
+const minExcelDate = 20000
+
+// timeValue parses a timestamp cell. Excel stores dates as serial day numbers without a zone; the
+// wall-clock time they show is taken as +08:00 like every offset-less time.
+func (t *table) timeValue(field, v string) (time.Time, error) {
+	if t.excelDates {
+		if f, err := strconv.ParseFloat(v, 64); err == nil && f > 0 && f < 2958466 {
+			if ts, err := excelize.ExcelDateToTime(f, false); err == nil {
+				ts = ts.Round(time.Millisecond)
+				return time.Date(ts.Year(), ts.Month(), ts.Day(), ts.Hour(), ts.Minute(), ts.Second(), ts.Nanosecond(), chinaTime), nil
+			}
+		}
+	}
+	return parseTime(t.header[field], v)
 }

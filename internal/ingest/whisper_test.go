@@ -64,6 +64,8 @@ func TestDetectFormat(t *testing.T) {
 		{"a.json", `{"text": "x", "segments": []}`, FormatWhisper},
 		{"a.json", okLine + "\n" + okLine, FormatJSONL},
 		{"a.json", `{"id": "segments"}`, FormatJSONL},
+		{"a.json", "{\n  \"text\": \"" + strings.Repeat("很长", 20000) + "\",\n  \"segments\": []\n}", FormatWhisper},
+		{"a.json", "\n\n" + okLine, FormatJSONL},
 	}
 	for _, c := range cases {
 		t.Run(c.name+"/"+c.want, func(t *testing.T) {

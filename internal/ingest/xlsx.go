@@ -33,10 +33,12 @@ func readXLSX(s *sink, r io.Reader, m *Mapping) error {
 		return fmt.Errorf("%s: read sheet %q: %w", s.file, sheet, err)
 	}
 	defer rows.Close()
-	t := &table{s: s, m: m}
+	t := &table{s: s, m: m, excelDates: true}
 	haveHeader := false
 	for rowNo := 1; rows.Next(); rowNo++ {
-		cells, err := rows.Columns()
+		// Raw values: a date's display format (often m/d/yy h:mm, without seconds) would lose precision,
+		// and long numbers such as phone numbers would be shown in exponent form.
+		cells, err := rows.Columns(excelize.Options{RawCellValue: true})
 		if err != nil {
 			return fmt.Errorf("%s:%d: read sheet %q: %w", s.file, rowNo, sheet, err)
 		}

@@ -3,6 +3,7 @@ package ingest
 import (
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 )
@@ -53,6 +54,10 @@ func TestXLSX(t *testing.T) {
 			`x.xlsx:4: record "S2": agent_id is required`,
 			`x.xlsx:5: record "S3": unknown speaker "坐席A"`,
 		}},
+		{"Excel 日期单元格", "Sheet1", nil, [][]any{header,
+			{"S1", "A1", "客户", "你好", time.Date(2026, 11, 2, 9, 15, 0, 0, time.UTC)},
+			{"S1", 13800138000, "客服", "您好", time.Date(2026, 11, 2, 9, 15, 7, 0, time.UTC)},
+		}, "S1", nil},
 		{"映射里指定工作表", "导出", &Mapping{Sheet: "导出"}, [][]any{header,
 			{"S9", "A9", "客户", "你好", "2026-11-02 09:15:00"},
 		}, "S9", nil},
@@ -72,6 +77,14 @@ func TestXLSX(t *testing.T) {
 			})
 			if res.err != nil {
 				t.Fatal(res.err)
+			}
+			for _, r := range res.recs {
+				if n := len(r.Turns); n > 1 && *r.Turns[1].Start != 7 && *r.Turns[1].Start != 4 && *r.Turns[1].Start != 3.5 {
+					t.Errorf("%s second turn starts at %v", r.ID, *r.Turns[1].Start)
+				}
+				if r.StartedAt.Hour() != 9 && r.StartedAt.Hour() != 10 {
+					t.Errorf("%s started_at = %v, want 09:15 or 10:00 +08:00", r.ID, r.StartedAt)
+				}
 			}
 			if got := ids(res.recs); got != c.ids {
 				t.Errorf("ids = %q, want %q", got, c.ids)
