@@ -176,3 +176,12 @@ func BenchmarkScore(b *testing.B) {
 		s.Score(text)
 	}
 }
+
+func TestPoliteEndingsAreNotUpset(t *testing.T) {
+	s := Default()
+	for _, text := range []string{"没有了谢谢", "再没有谢谢", "没有谢谢", "没有了，谢谢你", "不用了谢谢"} {
+		if v := s.Score(text); v <= 0 {
+			t.Errorf("Score(%q) = %.2f, want positive: a customer closing politely is not upset", text, v)
+		}
+	}
+}
