@@ -1,0 +1,169 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+
+	"qloop/internal/qa"
+)
+
+// Pending is a record that still needs an inspection, with the revision to inspect.
+type Pending struct {
+	Record qa.Record
+	Rev    int
+}
+
+// Pending returns up to limit current records, ordered by id and after afterID, that have no
+// inspection by scorecard version at their current revision. Page on by passing the last id.
+func (s *Store) Pending(ctx context.Context, scorecard string, version int, afterID string, limit int) ([]Pending, error) {
+	if limit <= 0 {
+		limit = 1000
+	}
+	rows, err := s.r.QueryContext(ctx, `SELECT r.id, r.rev, r.data FROM records r
+		WHERE r.id > $1 AND NOT EXISTS (SELECT 1 FROM inspections i
+			WHERE i.scorecard = $2 AND i.version = $3 AND i.record_id = r.id AND i.rev = r.rev)
+		ORDER BY r.id LIMIT $4`, afterID, scorecard, version, limit)
+	if err != nil {
+		return nil, fmt.Errorf("store: list pending %q v%d: %w", scorecard, version, err)
+	}
+	defer rows.Close()
+	out := make([]Pending, 0, limit)
+	var data []byte
+	for rows.Next() {
+		var p Pending
+		var id string
+		if err := rows.Scan(&id, &p.Rev, &data); err != nil {
+			return nil, fmt.Errorf("store: list pending %q v%d: %w", scorecard, version, err)
+		}
+		if err := json.Unmarshal(data, &p.Record); err != nil {
+			return nil, fmt.Errorf("store: decode record %q: %w", id, err)
+		}
+		out = append(out, p)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: list pending %q v%d: %w", scorecard, version, err)
+	}
+	return out, nil
+}
+
+// inspKey identifies an inspection.
+type inspKey struct {
+	scorecard string
+	version   int
+	recordID  string
+}
+
+// SaveInspections stores ins in one transaction, replacing an earlier inspection of the same
+// record by the same scorecard version, and its failed-finding rows. Saving twice is harmless.
+// Returns qa.EInvalid for an inspection without record id or scorecard.
+func (s *Store) SaveInspections(ctx context.Context, ins []qa.Inspection) error {
+	if len(ins) == 0 {
+		return nil
+	}
+	now := s.Now()
+	last := make(map[inspKey]int, len(ins)) // a key repeated in one batch: the last one wins
+	for i := range ins {
+		in := &ins[i]
+		if in.RecordID == "" || in.Scorecard == "" {
+			return qa.NewError(qa.EInvalid, fmt.Sprintf("inspection %d needs a record id and a scorecard", i))
+		}
+		last[inspKey{in.Scorecard, in.Version, in.RecordID}] = i
+	}
+	args := make([]any, 0, len(last)*9)
+	var failed []any
+	byCard := make(map[inspKey][]any) // scorecard version → record ids, to clear old finding rows
+	for i := range ins {
+		in := &ins[i]
+		k := inspKey{in.Scorecard, in.Version, in.RecordID}
+		if last[k] != i {
+			continue
+		}
+		findings := in.Findings
+		if findings == nil {
+			findings = []qa.Finding{}
+		}
+		data, err := json.Marshal(findings)
+		if err != nil {
+			return fmt.Errorf("store: save inspection %q: %w", in.RecordID, err)
+		}
+		at := in.InspectedAt
+		if at.IsZero() {
+			at = now
+		}
+		args = append(args, in.Scorecard, in.Version, in.RecordID, in.RecordRev, in.Score, in.Passed,
+			in.Fatal, string(data), ms(at))
+		card := inspKey{scorecard: in.Scorecard, version: in.Version}
+		byCard[card] = append(byCard[card], in.RecordID)
+		for _, f := range in.Findings {
+			if f.Result == qa.ResultFail {
+				failed = append(failed, in.Scorecard, in.Version, in.RecordID, f.Item, f.Severity)
+			}
+		}
+	}
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		if err := s.execValues(ctx, tx, `INSERT INTO inspections (scorecard, version, record_id, rev,
+			score, passed, fatal, findings, inspected_at)`, `ON CONFLICT (scorecard, version, record_id)
+			DO UPDATE SET rev = excluded.rev, score = excluded.score, passed = excluded.passed,
+			fatal = excluded.fatal, findings = excluded.findings, inspected_at = excluded.inspected_at`,
+			9, args); err != nil {
+			return err
+		}
+		for card, ids := range byCard {
+			if err := s.clearFindings(ctx, tx, card, ids); err != nil {
+				return err
+			}
+		}
+		return s.execValues(ctx, tx, `INSERT INTO findings (scorecard, version, record_id, item, severity)`,
+			`ON CONFLICT (scorecard, version, record_id, item) DO NOTHING`, 5, failed)
+	})
+	if err != nil {
+		return fmt.Errorf("store: save inspections: %w", err)
+	}
+	return nil
+}
+
+// clearFindings deletes the finding rows of records ids under one scorecard version.
+func (s *Store) clearFindings(ctx context.Context, tx *sql.Tx, card inspKey, ids []any) error {
+	for len(ids) > 0 {
+		n := min(maxParams, len(ids))
+		args := append([]any{card.scorecard, card.version}, ids[:n]...)
+		if _, err := tx.ExecContext(ctx, `DELETE FROM findings WHERE scorecard = $1 AND version = $2
+			AND record_id IN (`+string(s.params(nil, 3, n))+`)`, args...); err != nil {
+			return err
+		}
+		ids = ids[n:]
+	}
+	return nil
+}
+
+// Inspections returns the inspections of record recordID, newest first.
+func (s *Store) Inspections(ctx context.Context, recordID string) ([]qa.Inspection, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT scorecard, version, rev, score, passed, fatal, findings,
+		inspected_at FROM inspections WHERE record_id = $1
+		ORDER BY inspected_at DESC, scorecard, version DESC`, recordID)
+	if err != nil {
+		return nil, fmt.Errorf("store: list inspections %q: %w", recordID, err)
+	}
+	defer rows.Close()
+	var out []qa.Inspection
+	for rows.Next() {
+		in := qa.Inspection{RecordID: recordID}
+		var findings []byte
+		var at int64
+		if err := rows.Scan(&in.Scorecard, &in.Version, &in.RecordRev, &in.Score, &in.Passed, &in.Fatal,
+			&findings, &at); err != nil {
+			return nil, fmt.Errorf("store: list inspections %q: %w", recordID, err)
+		}
+		if err := json.Unmarshal(findings, &in.Findings); err != nil {
+			return nil, fmt.Errorf("store: decode inspection %q: %w", recordID, err)
+		}
+		in.InspectedAt = fromMS(at)
+		out = append(out, in)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: list inspections %q: %w", recordID, err)
+	}
+	return out, nil
+}
