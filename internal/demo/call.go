@@ -194,7 +194,14 @@ func (g *gen) call(sc *scenario, cc *complaintCase, a *Agent) {
 		g.at(k, qa.SpeakerAgent, "好的,查到了。", k.t+3+5*g.r.Float64())
 	}
 
+	// A taboo comes where patience runs out: when the customer pushes back on an explanation.
+	rude := g.bad(0.35)
 	if cc != nil {
+		if rude {
+			g.customer(k, "你们到底管不管?")
+			g.agent(k, pick(g.r, forbiddenLines))
+			g.customer(k, "你这是什么态度?")
+		}
 		g.complaintTalk(k, cc)
 	} else {
 		for i, s := range sc.answer {
@@ -203,15 +210,15 @@ func (g *gen) call(sc *scenario, cc *complaintCase, a *Agent) {
 			}
 			g.agent(k, s)
 		}
+		if rude {
+			g.customer(k, pick(g.r, pushback))
+			g.agent(k, pick(g.r, forbiddenLines))
+			g.customer(k, "你这是什么态度?")
+		}
 		g.customer(k, sc.follow)
 		g.agent(k, g.title(k)+sc.reply)
 	}
 	g.lookalikes(k)
-	rude := g.bad(0.35)
-	if rude {
-		g.customer(k, pick(g.r, pushback))
-		g.agent(k, pick(g.r, forbiddenLines))
-	}
 
 	// Closing, or a customer who hangs up first (closing is then not applicable).
 	if g.chance(0.03) || (g.upset && g.chance(0.1)) {
@@ -220,11 +227,7 @@ func (g *gen) call(sc *scenario, cc *complaintCase, a *Agent) {
 		}
 		g.event(k, "客户挂机", qa.EventHangup, k.t+0.5+g.r.Float64())
 	} else {
-		if rude {
-			g.customer(k, "你这是什么态度?行了行了。")
-		} else {
-			g.customer(k, pick(g.r, customerOK))
-		}
+		g.customer(k, pick(g.r, customerOK))
 		if g.bad(0.6) {
 			g.agent(k, pick(g.r, badClosings))
 		} else {
@@ -322,7 +325,7 @@ func (g *gen) lookalikes(k *talk) {
 		g.agent(k, innocentAgentLines[3])
 		g.customer(k, "清楚了。")
 	default:
-		g.customer(k, pick(g.r, customerLookalikes))
+		g.customer(k, pick(g.r, calmLookalikes))
 		g.agent(k, "不好意思,我换个方式跟您说明。")
 	}
 }

@@ -98,7 +98,12 @@ func (g *gen) chat(sc *scenario, cc *complaintCase) {
 		g.custMsg(s, c.idCard)
 	}
 
+	rude := g.bad(0.3)
 	if cc != nil {
+		if rude {
+			g.custMsg(s, "你们到底管不管?")
+			g.agentMsg(s, pick(g.r, forbiddenLines))
+		}
 		miss := -1
 		if g.bad(1.2) {
 			miss = g.r.IntN(3)
@@ -119,16 +124,16 @@ func (g *gen) chat(sc *scenario, cc *complaintCase) {
 			}
 			g.agentMsg(s, a)
 		}
+		if rude {
+			g.custMsg(s, pick(g.r, pushback))
+			g.agentMsg(s, pick(g.r, forbiddenLines))
+		}
 		g.custMsg(s, sc.follow)
 		g.agentMsg(s, sc.reply)
 	}
 	if g.chance(0.1) {
 		g.custMsg(s, pick(g.r, customerRepeatAsk))
 		g.agentMsg(s, innocentAgentLines[2])
-	}
-	if g.bad(0.3) {
-		g.custMsg(s, pick(g.r, pushback))
-		g.agentMsg(s, pick(g.r, forbiddenLines))
 	}
 
 	if g.chance(0.08) { // the visitor leaves before the agent closes

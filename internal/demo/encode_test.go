@@ -2,6 +2,7 @@ package demo
 
 import (
 	"encoding/json"
+	"math"
 	"testing"
 	"time"
 
@@ -21,6 +22,11 @@ func TestAppendMatchesMarshal(t *testing.T) {
 			Turns: []qa.Turn{{Speaker: "agent", Text: "您好"}, {Speaker: "customer", Text: "</script>", Start: qa.Seconds(0), End: qa.Seconds(1e-7)},
 				{Speaker: "system", Text: "x", Start: qa.Seconds(1e22), End: qa.Seconds(123456.75), Event: "hangup"}},
 			Tags: []string{"complaint", "<b>"}}},
+		{"floats", qa.Record{ID: "f", Channel: "chat", StartedAt: utc, AgentID: "A1", Turns: []qa.Turn{
+			{Speaker: "agent", Text: "a", Start: qa.Seconds(0.1 * 3), End: qa.Seconds(-2.5)},
+			{Speaker: "agent", Text: "b", Start: qa.Seconds(1.0 / 3), End: qa.Seconds(123456789.9)},
+			{Speaker: "agent", Text: "c", Start: qa.Seconds(math.Copysign(0, -1)), End: qa.Seconds(0.05)},
+			{Speaker: "agent", Text: "d", Start: qa.Seconds(7), End: qa.Seconds(99.95)}}}},
 		{"ticket without times", qa.Record{ID: "t", Channel: "ticket", StartedAt: at, AgentID: "A1",
 			Ticket: &qa.Ticket{Transfers: 2, Escalated: true}}},
 		{"ticket partial", qa.Record{ID: "t", Channel: "ticket", StartedAt: at, AgentID: "A1",

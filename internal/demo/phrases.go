@@ -62,6 +62,9 @@ var innocentAgentLines = []string{
 // customerLookalikes put taboo words in the customer's mouth, which never counts against the agent.
 var customerLookalikes = []string{"你明白吗?我是说我根本没办过这个业务!", "你知道吗,我等了半个小时才接通。", "你什么意思啊?我没听懂。"}
 
+// calmLookalikes are the same words from a customer who is not upset.
+var calmLookalikes = []string{"你明白吗?我是想问手续费怎么算。", "你知道吗,我以前也办过一次。"}
+
 // customerRepeatAsk precedes 「好的,我再为您重复一遍」 so the repeat is at the customer's request.
 var customerRepeatAsk = []string{"你刚才说的我没听清,能再说一遍吗?", "不好意思,你再说一遍?"}
 
