@@ -9,6 +9,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"runtime/pprof"
 	"strings"
 	"time"
 
@@ -73,6 +74,13 @@ func Main(ctx context.Context, args []string, env *Env) int {
 	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
 		usage(env.Stdout)
 		return ExitOK
+	}
+	if path := env.Getenv("QLOOP_CPUPROFILE"); path != "" {
+		// For performance work: profile the whole command (go tool pprof qloop PATH).
+		if f, err := os.Create(path); err == nil {
+			pprof.StartCPUProfile(f)
+			defer func() { pprof.StopCPUProfile(); f.Close() }()
+		}
 	}
 	for _, c := range commands() {
 		if c.name == args[0] {

@@ -1,9 +1,11 @@
 package cli
 
 import (
+	"bufio"
 	"context"
 	"fmt"
 	"io"
+	"os"
 	"time"
 
 	"qloop/internal/demo"
@@ -22,8 +24,12 @@ func runDemo(ctx context.Context, env *Env, args []string) int {
 	seed := fs.Int64("seed", 1, "random seed: the same seed gives the same data")
 	addr := fs.String("addr", "127.0.0.1:8080", "address of the web console")
 	noServe := fs.Bool("no-serve", false, "do not start the web console afterwards")
+	out := fs.String("out", "", "only write the generated records to this JSON Lines file (no database), e.g. for benchmarks")
 	if _, ok := parse(fs, args); !ok {
 		return ExitUsage
+	}
+	if *out != "" {
+		return writeDemo(env, *out, demo.Options{Seed: *seed, Records: *records})
 	}
 	start := time.Now()
 	st, ok := openStore(ctx, env, *db)
@@ -91,4 +97,25 @@ func importDemo(ctx context.Context, st *store.Store, opt demo.Options) (store.I
 		err = fmt.Errorf("demo: generated data was rejected (a bug): %s", rejected[0])
 	}
 	return res, err
+}
+
+func writeDemo(env *Env, path string, opt demo.Options) int {
+	f, err := os.Create(path)
+	if err != nil {
+		return fail(env, err)
+	}
+	w := bufio.NewWriterSize(f, 1<<20)
+	if err := demo.Generate(w, opt); err != nil {
+		f.Close()
+		return fail(env, err)
+	}
+	if err := w.Flush(); err != nil {
+		f.Close()
+		return fail(env, err)
+	}
+	if err := f.Close(); err != nil {
+		return fail(env, err)
+	}
+	fmt.Fprintf(env.Stdout, "wrote %d records to %s\n", opt.Records, path)
+	return ExitOK
 }

@@ -3,10 +3,11 @@ package cli
 import (
 	"bufio"
 	"context"
-	"encoding/json"
 	"fmt"
 	"os"
 	"strings"
+
+	gojson "github.com/goccy/go-json"
 
 	"qloop/internal/ingest"
 	"qloop/internal/inspect"
@@ -78,15 +79,16 @@ func printSummary(env *Env, s inspect.Summary) {
 		s.Records, s.Inspections, s.Passed, passRate, s.Fatal, s.Skipped, s.Elapsed.Seconds(), rate)
 }
 
-// jsonLines writes inspections as JSON Lines through one buffer.
+// jsonLines writes inspections as JSON Lines through one buffer. go-json encodes the same bytes as
+// encoding/json (HTML escaping off) several times faster, which matters at 200,000 records.
 type jsonLines struct {
 	w   *bufio.Writer
-	enc *json.Encoder
+	enc *gojson.Encoder
 }
 
 func newJSONLines(env *Env) *jsonLines {
 	w := bufio.NewWriterSize(env.Stdout, 256<<10)
-	enc := json.NewEncoder(w)
+	enc := gojson.NewEncoder(w)
 	enc.SetEscapeHTML(false)
 	return &jsonLines{w: w, enc: enc}
 }

@@ -28,12 +28,15 @@ func runScorecard(ctx context.Context, env *Env, args []string) int {
 		return scorecardShow(ctx, env, args)
 	case "activate":
 		return scorecardActivate(ctx, env, args)
+	case "phrases":
+		return scorecardPhrases(env, args)
 	}
 	fmt.Fprintln(env.Stderr, `Usage: qloop scorecard validate FILE...        check scorecard files, listing every mistake with its line
        qloop scorecard import [--activate] FILE...  store a new version of each scorecard
        qloop scorecard list                     every scorecard and version, * = active
        qloop scorecard show NAME [--version N] [--yaml]
-       qloop scorecard activate NAME [--version N]  make a version the one new inspections use`)
+       qloop scorecard activate NAME [--version N]  make a version the one new inspections use
+       qloop scorecard phrases [NAME|FILE...]   every phrase the checks look for, one per line`)
 	return ExitUsage
 }
 
@@ -246,5 +249,40 @@ func scorecardActivate(ctx context.Context, env *Env, args []string) int {
 		return fail(env, err)
 	}
 	fmt.Fprintf(env.Stdout, "%s v%d is active; `qloop inspect` inspects records with it (earlier inspections are kept)\n", pos[0], v)
+	return ExitOK
+}
+
+// scorecardPhrases prints the phrases of shipped defaults or YAML files (all defaults when none is
+// named), e.g. to compare phrase matching with grep tools in bench/inspect.sh.
+func scorecardPhrases(env *Env, args []string) int {
+	fs, _ := newFlags(env, "scorecard phrases", "[NAME|FILE...]")
+	names, ok := parse(fs, args)
+	if !ok {
+		return ExitUsage
+	}
+	if len(names) == 0 {
+		for _, d := range scorecard.Defaults() {
+			names = append(names, d.Name)
+		}
+	}
+	seen := map[string]bool{}
+	for _, n := range names {
+		var sc *qa.Scorecard
+		var err error
+		if strings.HasSuffix(n, ".yaml") || strings.HasSuffix(n, ".yml") {
+			sc, _, err = readScorecard(n)
+		} else {
+			sc, _, err = scorecard.DefaultByName(n)
+		}
+		if err != nil {
+			return fail(env, err)
+		}
+		for _, p := range scorecard.Phrases(sc) {
+			if !seen[p] {
+				seen[p] = true
+				fmt.Fprintln(env.Stdout, p)
+			}
+		}
+	}
 	return ExitOK
 }

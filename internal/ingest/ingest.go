@@ -20,6 +20,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"unicode/utf8"
 
@@ -51,6 +52,8 @@ type Options struct {
 	// Meta is metadata for transcript files (id, channel, started_at, agent_id, …), usually from CLI
 	// flags; the fields it sets override the sidecar NAME.meta.json.
 	Meta *qa.Record
+	// Workers decode JSON Lines in parallel (order is kept); 0 means every core.
+	Workers int
 }
 
 // Summary counts what one Read did. Read counts records (valid or not); Rejected counts reject calls,
@@ -102,7 +105,11 @@ func Read(ctx context.Context, r io.Reader, name string, opt Options, emit func(
 	var err error
 	switch format {
 	case FormatJSONL:
-		err = readJSONL(s, br, opt.Mapping)
+		workers := opt.Workers
+		if workers < 1 {
+			workers = runtime.GOMAXPROCS(0)
+		}
+		err = readJSONL(s, br, opt.Mapping, workers)
 	case FormatCSV:
 		err = readCSV(s, br, opt.Mapping)
 	case FormatXLSX:
@@ -202,6 +209,16 @@ func (s *sink) fail(line int, raw, reason string) {
 func (s *sink) bad(line int, raw, reason string) {
 	s.sum.Rejected++
 	s.reject(Reject{File: s.file, Line: line, Reason: reason, Raw: truncate(raw, maxRaw)})
+}
+
+// valid emits a record already validated (by a decoding worker).
+func (s *sink) valid(rec qa.Record) error {
+	s.sum.Read++
+	if err := s.emit(rec); err != nil {
+		return err
+	}
+	s.sum.Emitted++
+	return nil
 }
 
 // stopped reports ctx's error, checked between records.

@@ -8,6 +8,11 @@ import (
 	"fmt"
 	"io"
 	"unicode/utf8"
+
+	gojson "github.com/goccy/go-json"
+
+	"qloop/internal/pipe"
+	"qloop/internal/qa"
 )
 
 // maxLine bounds one JSON line. A record with a long transcript can be megabytes; a line beyond this
@@ -16,60 +21,92 @@ const maxLine = 64 << 20
 
 // readJSONL reads one canonical record per line (FORMAT.md). Blank lines are skipped, a UTF-8 BOM is
 // dropped, unknown fields are ignored and turn speakers are resolved through m (so "客服" works).
-func readJSONL(s *sink, br *bufio.Reader, m *Mapping) error {
+// Lines are decoded on several goroutines (decoding is the costly part) and emitted in file order.
+func readJSONL(s *sink, br *bufio.Reader, m *Mapping, workers int) error {
+	type line struct {
+		no   int
+		text []byte
+		long bool
+	}
+	type decoded struct {
+		line
+		rec    qa.Record
+		reason string
+	}
 	var buf []byte
-	for lineNo := 1; ; lineNo++ {
-		if err := s.stopped(); err != nil {
-			return err
-		}
-		line, tooLong, err := readLine(br, buf[:0])
-		buf = line
-		if err != nil && err != io.EOF {
-			return fmt.Errorf("%s:%d: read: %w", s.file, lineNo, err)
-		}
-		if lineNo == 1 {
-			line = trimBOM(line)
-		}
-		line = bytes.TrimSpace(line)
-		switch {
-		case tooLong:
-			s.fail(lineNo, string(line), fmt.Sprintf("line is longer than %d MB: write one record per line (JSON Lines), not a JSON array or pretty-printed JSON", maxLine>>20))
-		case len(line) > 0:
-			if perr := jsonlRecord(s, m, lineNo, line); perr != nil {
-				return perr
+	lineNo := 0
+	eof := false
+	next := func() (line, bool, error) {
+		for !eof {
+			if err := s.stopped(); err != nil {
+				return line{}, false, err
+			}
+			lineNo++
+			l, tooLong, err := readLine(br, buf[:0])
+			buf = l
+			if err != nil && err != io.EOF {
+				return line{}, false, fmt.Errorf("%s:%d: read: %w", s.file, lineNo, err)
+			}
+			eof = err == io.EOF
+			if lineNo == 1 {
+				l = trimBOM(l)
+			}
+			l = bytes.TrimSpace(l)
+			if len(l) > 0 || tooLong {
+				return line{no: lineNo, text: bytes.Clone(l), long: tooLong}, true, nil
 			}
 		}
-		if err == io.EOF {
+		return line{}, false, nil
+	}
+	decode := func(l line) decoded {
+		d := decoded{line: l}
+		if l.long {
+			d.reason = fmt.Sprintf("line is longer than %d MB: write one record per line (JSON Lines), not a JSON array or pretty-printed JSON", maxLine>>20)
+			return d
+		}
+		d.rec, d.reason = jsonlRecord(m, l.text)
+		if d.reason == "" {
+			if err := d.rec.Validate(); err != nil {
+				d.reason = recordLabel(d.rec) + err.Error()
+			}
+		}
+		return d
+	}
+	return pipe.Ordered(s.ctx, workers, next, decode, func(d decoded) error {
+		if d.reason != "" {
+			s.fail(d.no, string(d.text), d.reason)
 			return nil
 		}
-	}
+		return s.valid(d.rec)
+	})
 }
 
-// jsonlRecord decodes and emits one line.
-func jsonlRecord(s *sink, m *Mapping, lineNo int, line []byte) error {
+// jsonlRecord decodes one line; a non-empty reason says why it cannot be a record.
+func jsonlRecord(m *Mapping, line []byte) (qa.Record, string) {
 	var w wireRecord
-	if err := json.Unmarshal(line, &w); err != nil {
-		s.fail(lineNo, string(line), jsonReason(line, err))
-		return nil
+	// go-json decodes about 4× faster than encoding/json (measured on demo records: 262 vs 68 MB/s);
+	// a line it rejects is decoded again by encoding/json, whose errors carry the offset we report.
+	if err := gojson.UnmarshalNoEscape(line, &w); err != nil {
+		w = wireRecord{}
+		if err := json.Unmarshal(line, &w); err != nil {
+			return qa.Record{}, jsonReason(line, err)
+		}
 	}
 	if w.ID == "" && w.Channel == "" && bytes.Contains(line, []byte(`"segments"`)) {
-		s.fail(lineNo, string(line), "this looks like a Whisper JSON transcript, not a record: name the file .json (not .jsonl) or pass the format whisper")
-		return nil
+		return qa.Record{}, "this looks like a Whisper JSON transcript, not a record: name the file .json (not .jsonl) or pass the format whisper"
 	}
 	rec, err := w.record()
 	if err != nil {
-		s.fail(lineNo, string(line), recordLabel(rec)+err.Error())
-		return nil
+		return rec, recordLabel(rec) + err.Error()
 	}
 	for i := range rec.Turns {
 		sp, err := m.speaker(rec.Turns[i].Speaker)
 		if err != nil {
-			s.fail(lineNo, string(line), fmt.Sprintf("%sturns[%d]: %v", recordLabel(rec), i, err))
-			return nil
+			return rec, fmt.Sprintf("%sturns[%d]: %v", recordLabel(rec), i, err)
 		}
 		rec.Turns[i].Speaker = sp
 	}
-	return s.record(lineNo, string(line), rec)
+	return rec, ""
 }
 
 // readLine appends one line (without its newline) to buf. A line longer than maxLine is consumed but

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"qloop/internal/ingest"
+	"qloop/internal/pipe"
 	"qloop/internal/qa"
 	"qloop/internal/rules"
 	"qloop/internal/store"
@@ -24,10 +25,10 @@ const PageSize = 1000
 
 // Options tune a stored run.
 type Options struct {
-	Workers  int                     // default: every core
-	Now      func() time.Time        // default: time.Now
-	Progress Progress                // optional
-	Emit     func(qa.Inspection)     // optional: each inspection made, in record id order per scorecard
+	Workers  int                 // default: every core
+	Now      func() time.Time    // default: time.Now
+	Progress Progress            // optional
+	Emit     func(qa.Inspection) // optional: each inspection made, in record id order per scorecard
 }
 
 // Stored inspects every stored record not yet inspected with the active version of each scorecard
@@ -68,7 +69,7 @@ func Stored(ctx context.Context, st Store, opt Options) (sum Summary, err error)
 			after = page[len(page)-1].Record.ID
 			i := 0
 			var batch []qa.Inspection
-			err = ordered(context.WithoutCancel(ctx), workers, func() (store.Pending, bool, error) {
+			err = pipe.Ordered(context.WithoutCancel(ctx), workers, func() (store.Pending, bool, error) {
 				if i == len(page) {
 					return store.Pending{}, false, nil
 				}
@@ -136,7 +137,7 @@ func File(ctx context.Context, path string, opt ingest.Options, engines []*rules
 			}
 		}, reject)
 	}()
-	err := ordered(ctx, workers, func() (*item, bool, error) {
+	err := pipe.Ordered(ctx, workers, func() (*item, bool, error) {
 		r, ok := <-recs
 		if !ok {
 			return nil, false, nil

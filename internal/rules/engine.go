@@ -120,17 +120,38 @@ func (e *Engine) Inspect(r *qa.Record) qa.Inspection {
 // pass/fail and scale items (SQS = Σ wᵢ·qᵢ) on a 0–100 scale, minus the points of failed deduction
 // items. A failed fatal item (红线) zeroes the score and fails the record.
 func Score(sc *qa.Scorecard, in *qa.Inspection) {
-	byID := make(map[string]qa.Finding, len(in.Findings))
-	for _, f := range in.Findings {
-		byID[f.Item] = f
+	// Findings normally come in item order (Inspect makes them so); look items up only when not.
+	pos := 0
+	ordered := true
+	for _, d := range sc.Dimensions {
+		for _, it := range d.Items {
+			if pos >= len(in.Findings) || in.Findings[pos].Item != it.ID {
+				ordered = false
+			}
+			pos++
+		}
 	}
+	var byID map[string]qa.Finding
+	if !ordered || pos != len(in.Findings) {
+		byID = make(map[string]qa.Finding, len(in.Findings))
+		for _, f := range in.Findings {
+			byID[f.Item] = f
+		}
+	}
+	pos = 0
 	var num, den, deduct float64
 	fatal := false
 	for _, d := range sc.Dimensions {
 		var dn, dd float64
 		for _, it := range d.Items {
-			f, ok := byID[it.ID]
-			if !ok || f.Result == qa.ResultNA {
+			var f qa.Finding
+			if byID == nil {
+				f = in.Findings[pos]
+				pos++
+			} else if f = byID[it.ID]; f.Item == "" {
+				continue
+			}
+			if f.Result == qa.ResultNA {
 				continue
 			}
 			if f.Result == qa.ResultFail && it.Fatal {
@@ -261,7 +282,7 @@ func (b *builder) compile(c *qa.Check) (check, error) {
 	case qa.CheckComplaintConfirm:
 		return &complaintCheck{repeat: b.set(c.Repeat), times: b.set(c.Phrases), except: b.set(c.Except)}, nil
 	case qa.CheckSurname:
-		return &surnameCheck{honorifics: orDefault(c.Honorifics, defaultHonorifics)}, nil
+		return &surnameCheck{honorifics: orDefault(c.Honorifics, defaultHonorifics), verify: b.set(verifyWords)}, nil
 	case qa.CheckTicketFields:
 		return &ticketFieldsCheck{fields: c.Fields}, nil
 	case qa.CheckTransfers:

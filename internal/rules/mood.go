@@ -111,13 +111,19 @@ var compoundSurnames = []string{"欧阳", "司马", "诸葛", "上官", "东方"
 var (
 	statedSurname = regexp.MustCompile(`(?:免贵姓|我姓|本人姓|鄙人姓|我是姓)\s*(\p{Han}{1,2})`)
 	statedName    = regexp.MustCompile(`(?:我叫|我的名字是|我的名字叫|本人叫)\s*(\p{Han}{2,4})`)
-	verifyWords   = regexp.MustCompile(`核实|验证|核对|身份证|本人吗|是本人|机主|持卡人|确认您的身份|身份信息`)
 )
 
-var defaultHonorifics = []string{"先生", "女士", "小姐"}
+var (
+	defaultHonorifics = []string{"先生", "女士", "小姐"}
+	// verifyWords mark the agent checking the caller's identity (then the record's customer_name is known).
+	verifyWords = []string{"核实", "验证", "核对", "身份证", "本人吗", "是本人", "机主", "持卡人", "确认您的身份", "身份信息"}
+)
 
 // surnameCheck requires addressing the customer as 某先生/某女士 once the surname is known.
-type surnameCheck struct{ honorifics []string }
+type surnameCheck struct {
+	honorifics []string
+	verify     phraseSet
+}
 
 func (c *surnameCheck) judge(x *recordCtx) qa.Finding {
 	surname, from := c.known(x)
@@ -155,14 +161,19 @@ func (c *surnameCheck) known(x *recordCtx) (string, int) {
 		t := &x.turns[i]
 		switch t.speaker() {
 		case qa.SpeakerCustomer:
-			if m := statedSurname.FindStringSubmatch(t.turn.Text); m != nil {
-				return surnameOf(m[1]), i
+			// The literal checks skip the regular expressions on the many turns that cannot match.
+			if strings.Contains(t.turn.Text, "姓") {
+				if m := statedSurname.FindStringSubmatch(t.turn.Text); m != nil {
+					return surnameOf(m[1]), i
+				}
 			}
-			if m := statedName.FindStringSubmatch(t.turn.Text); m != nil {
-				return surnameOf(m[1]), i
+			if strings.Contains(t.turn.Text, "我叫") || strings.Contains(t.turn.Text, "名字") || strings.Contains(t.turn.Text, "本人叫") {
+				if m := statedName.FindStringSubmatch(t.turn.Text); m != nil {
+					return surnameOf(m[1]), i
+				}
 			}
 		case qa.SpeakerAgent:
-			if x.r.CustomerName != "" && verifyWords.MatchString(t.turn.Text) {
+			if x.r.CustomerName != "" && t.has(c.verify) {
 				// Identity is checked in this turn; the name is known once the customer answers.
 				return surnameOf(x.r.CustomerName), i
 			}

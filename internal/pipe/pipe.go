@@ -1,14 +1,15 @@
-package inspect
+// Package pipe runs work in parallel while keeping input order, for streams of records.
+package pipe
 
 import (
 	"context"
 	"sync"
 )
 
-// ordered runs work on n goroutines over the items next yields and hands each result to emit in
+// Ordered runs work on n goroutines over the items next yields and hands each result to emit in
 // input order, so output is deterministic however the work is scheduled. It stops at the first
 // error from next or emit, or when ctx is done; results already emitted stay emitted.
-func ordered[In, Out any](ctx context.Context, n int, next func() (In, bool, error), work func(In) Out, emit func(Out) error) error {
+func Ordered[In, Out any](ctx context.Context, n int, next func() (In, bool, error), work func(In) Out, emit func(Out) error) error {
 	if n < 1 {
 		n = 1
 	}
