@@ -175,9 +175,26 @@ func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	return tx.Commit()
 }
 
-// execValues runs prefix VALUES (…),(…) suffix for rows of cols arguments each, in as few
-// statements as the parameter limit allows.
+// execValues runs prefix VALUES (…) suffix for rows of cols arguments each. PostgreSQL gets
+// multi-row statements, as few as the parameter limit allows, to save round trips. SQLite runs
+// in-process, where parsing a long statement costs more than reusing one prepared row.
 func (s *Store) execValues(ctx context.Context, tx *sql.Tx, prefix, suffix string, cols int, args []any) error {
+	if len(args) == 0 {
+		return nil
+	}
+	if s.dialect == SQLite {
+		stmt, err := tx.PrepareContext(ctx, prefix+" VALUES "+s.valueRows(1, cols)+" "+suffix)
+		if err != nil {
+			return err
+		}
+		defer stmt.Close()
+		for ; len(args) > 0; args = args[cols:] {
+			if _, err := stmt.ExecContext(ctx, args[:cols]...); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
 	per := max(1, maxParams/cols) * cols
 	for len(args) > 0 {
 		n := min(per, len(args))
