@@ -87,3 +87,33 @@ func benchInspection(id string, version int, at time.Time) qa.Inspection {
 	return qa.Inspection{RecordID: id, RecordRev: 1, Scorecard: "callcenter", Version: version,
 		Score: 72.5, Passed: false, Fatal: true, Findings: fs, InspectedAt: at}
 }
+
+// BenchmarkPending pages through ~2 KB records not yet inspected, decoding each.
+func BenchmarkPending(b *testing.B) {
+	eachBench(b, func(b *testing.B, s *store.Store) {
+		const stored = 20 * benchBatch
+		batch := make([]qa.Record, benchBatch)
+		for i := 0; i < stored; i += benchBatch {
+			for j := range batch {
+				batch[j] = bigRecord(fmt.Sprintf("c-%09d", i+j))
+			}
+			if _, err := s.UpsertRecords(ctx, batch, "bench.jsonl"); err != nil {
+				b.Fatal(err)
+			}
+		}
+		n, after := 0, ""
+		b.ResetTimer()
+		for i := 0; i < b.N; i++ {
+			page, err := s.Pending(ctx, "callcenter", 1, after, benchBatch)
+			if err != nil {
+				b.Fatal(err)
+			}
+			n += len(page)
+			after = ""
+			if len(page) == benchBatch {
+				after = page[len(page)-1].Record.ID
+			}
+		}
+		b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "records/s")
+	})
+}

@@ -21,7 +21,8 @@ func (s *Store) Pending(ctx context.Context, scorecard string, version int, afte
 	if limit <= 0 {
 		limit = 1000
 	}
-	rows, err := s.r.QueryContext(ctx, `SELECT r.id, r.rev, r.data FROM records r
+	rows, err := s.r.QueryContext(ctx, `SELECT r.id, r.rev, v.data FROM records r
+		JOIN record_revisions v ON v.record_id = r.id AND v.rev = r.rev
 		WHERE r.id > $1 AND NOT EXISTS (SELECT 1 FROM inspections i
 			WHERE i.scorecard = $2 AND i.version = $3 AND i.record_id = r.id AND i.rev = r.rev)
 		ORDER BY r.id LIMIT $4`, afterID, scorecard, version, limit)
@@ -29,21 +30,29 @@ func (s *Store) Pending(ctx context.Context, scorecard string, version int, afte
 		return nil, fmt.Errorf("store: list pending %q v%d: %w", scorecard, version, err)
 	}
 	defer rows.Close()
-	out := make([]Pending, 0, limit)
-	var data []byte
+	var out []Pending
+	var datas [][]byte
 	for rows.Next() {
 		var p Pending
-		var id string
-		if err := rows.Scan(&id, &p.Rev, &data); err != nil {
+		var data []byte
+		if err := rows.Scan(&p.Record.ID, &p.Rev, &data); err != nil {
 			return nil, fmt.Errorf("store: list pending %q v%d: %w", scorecard, version, err)
 		}
-		if err := json.Unmarshal(data, &p.Record); err != nil {
-			return nil, fmt.Errorf("store: decode record %q: %w", id, err)
-		}
 		out = append(out, p)
+		datas = append(datas, data)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("store: list pending %q v%d: %w", scorecard, version, err)
+	}
+	err = parallel(len(out), func(i int) error {
+		id := out[i].Record.ID
+		if err := json.Unmarshal(datas[i], &out[i].Record); err != nil {
+			return fmt.Errorf("store: decode record %q: %w", id, err)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return out, nil
 }
@@ -73,7 +82,7 @@ func (s *Store) SaveInspections(ctx context.Context, ins []qa.Inspection) error 
 	}
 	args := make([]any, 0, len(last)*9)
 	var failed []any
-	byCard := make(map[inspKey][]any) // scorecard version → record ids, to clear old finding rows
+	byCard := make(map[inspKey][]string) // scorecard version → record ids, to clear old finding rows
 	for i := range ins {
 		in := &ins[i]
 		k := inspKey{in.Scorecard, in.Version, in.RecordID}
@@ -125,12 +134,13 @@ func (s *Store) SaveInspections(ctx context.Context, ins []qa.Inspection) error 
 }
 
 // clearFindings deletes the finding rows of records ids under one scorecard version.
-func (s *Store) clearFindings(ctx context.Context, tx *sql.Tx, card inspKey, ids []any) error {
+func (s *Store) clearFindings(ctx context.Context, tx *sql.Tx, card inspKey, ids []string) error {
 	for len(ids) > 0 {
 		n := min(maxParams, len(ids))
-		args := append([]any{card.scorecard, card.version}, ids[:n]...)
-		if _, err := tx.ExecContext(ctx, `DELETE FROM findings WHERE scorecard = $1 AND version = $2
-			AND record_id IN (`+string(s.params(nil, 3, n))+`)`, args...); err != nil {
+		in, args := s.inList("record_id", 3, ids[:n])
+		args = append([]any{card.scorecard, card.version}, args...)
+		if _, err := tx.ExecContext(ctx, `DELETE FROM findings WHERE scorecard = $1 AND version = $2 AND `+in,
+			args...); err != nil {
 			return err
 		}
 		ids = ids[n:]

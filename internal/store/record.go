@@ -61,25 +61,31 @@ func (s *Store) UpsertRecords(ctx context.Context, recs []qa.Record, source stri
 	}
 	datas := make([]string, len(recs))
 	hashes := make([]string, len(recs))
-	ids := make([]string, 0, len(recs))
-	seen := make(map[string]bool, len(recs))
-	for i := range recs {
+	err := parallel(len(recs), func(i int) error {
 		r := &recs[i]
 		if err := r.Validate(); err != nil {
-			return res, fmt.Errorf("store: upsert record %q: %w", r.ID, err)
+			return fmt.Errorf("store: upsert record %q: %w", r.ID, err)
 		}
 		data, hash, err := CanonicalJSON(r)
 		if err != nil {
-			return res, fmt.Errorf("store: upsert record %q: %w", r.ID, err)
+			return fmt.Errorf("store: upsert record %q: %w", r.ID, err)
 		}
 		datas[i], hashes[i] = string(data), hash
-		if !seen[r.ID] {
-			seen[r.ID] = true
-			ids = append(ids, r.ID)
+		return nil
+	})
+	if err != nil {
+		return res, err
+	}
+	ids := make([]string, 0, len(recs))
+	seen := make(map[string]bool, len(recs))
+	for i := range recs {
+		if !seen[recs[i].ID] {
+			seen[recs[i].ID] = true
+			ids = append(ids, recs[i].ID)
 		}
 	}
 	now := ms(s.Now())
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err = s.inTx(ctx, func(tx *sql.Tx) error {
 		res = ImportResult{}
 		cur, err := s.currentRevs(ctx, tx, ids)
 		if err != nil {
@@ -108,26 +114,26 @@ func (s *Store) UpsertRecords(ctx context.Context, recs []qa.Record, source stri
 		if len(final) == 0 {
 			return nil
 		}
-		recArgs := make([]any, 0, len(final)*14)
+		recArgs := make([]any, 0, len(final)*13)
 		for _, id := range ids {
 			i, ok := final[id]
 			if !ok {
 				continue
 			}
 			r := &recs[i]
-			recArgs = append(recs2args(recArgs, r), cur[id].rev, hashes[i], source, now, datas[i])
+			recArgs = append(recs2args(recArgs, r), cur[id].rev, hashes[i], source, now)
 		}
 		if err := s.execValues(ctx, tx, `INSERT INTO record_revisions
 			(record_id, rev, hash, source, imported_at, data)`, "", 6, revArgs); err != nil {
 			return err
 		}
 		return s.execValues(ctx, tx, `INSERT INTO records (id, channel, started_at, agent_id, agent_name,
-			team, customer_tier, business_type, is_complaint, rev, hash, source, imported_at, data)`, `
+			team, customer_tier, business_type, is_complaint, rev, hash, source, imported_at)`, `
 			ON CONFLICT (id) DO UPDATE SET channel = excluded.channel, started_at = excluded.started_at,
 			agent_id = excluded.agent_id, agent_name = excluded.agent_name, team = excluded.team,
 			customer_tier = excluded.customer_tier, business_type = excluded.business_type,
 			is_complaint = excluded.is_complaint, rev = excluded.rev, hash = excluded.hash,
-			source = excluded.source, imported_at = excluded.imported_at, data = excluded.data`, 14, recArgs)
+			source = excluded.source, imported_at = excluded.imported_at`, 13, recArgs)
 	})
 	if err != nil {
 		return ImportResult{}, fmt.Errorf("store: upsert records: %w", err)
@@ -146,12 +152,8 @@ func (s *Store) currentRevs(ctx context.Context, tx *sql.Tx, ids []string) (map[
 	cur := make(map[string]revHash, len(ids))
 	for len(ids) > 0 {
 		n := min(maxParams, len(ids))
-		args := make([]any, n)
-		for i, id := range ids[:n] {
-			args[i] = id
-		}
-		rows, err := tx.QueryContext(ctx,
-			`SELECT id, rev, hash FROM records WHERE id IN (`+string(s.params(nil, 1, n))+`)`, args...)
+		in, args := s.inList("id", 1, ids[:n])
+		rows, err := tx.QueryContext(ctx, `SELECT id, rev, hash FROM records WHERE `+in, args...)
 		if err != nil {
 			return nil, err
 		}
@@ -176,7 +178,7 @@ func (s *Store) currentRevs(ctx context.Context, tx *sql.Tx, ids []string) (map[
 func (s *Store) Record(ctx context.Context, id string) (*qa.Record, int, error) {
 	var rev int
 	var data string
-	err := s.r.QueryRowContext(ctx, `SELECT rev, data FROM records WHERE id = $1`, id).Scan(&rev, &data)
+	err := s.r.QueryRowContext(ctx, `SELECT r.rev, v.data FROM records r JOIN record_revisions v ON v.record_id = r.id AND v.rev = r.rev WHERE r.id = $1`, id).Scan(&rev, &data)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, 0, recordNotFound(id)
 	} else if err != nil {

@@ -8,9 +8,11 @@ import (
 	"embed"
 	"fmt"
 	"io/fs"
+	"net/url"
 	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
@@ -51,6 +53,9 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 	var err error
 	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
 		s.dialect = Postgres
+		if dsn, err = customPlans(dsn); err != nil {
+			return nil, fmt.Errorf("store: open postgres: %w", err)
+		}
 		s.w, err = sql.Open("pgx", dsn)
 		if err != nil {
 			return nil, fmt.Errorf("store: open postgres: %w", err)
@@ -70,6 +75,22 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		return nil, err
 	}
 	return s, nil
+}
+
+// customPlans sets plan_cache_mode=force_custom_plan unless dsn sets it. Cached generic plans are
+// made while tables are still small and would keep, for instance, scanning all of findings to
+// delete the rows of a thousand records; planning each batch statement costs far less.
+func customPlans(dsn string) (string, error) {
+	u, err := url.Parse(dsn)
+	if err != nil {
+		return "", err
+	}
+	q := u.Query()
+	if q.Get("plan_cache_mode") == "" {
+		q.Set("plan_cache_mode", "force_custom_plan")
+		u.RawQuery = q.Encode()
+	}
+	return u.String(), nil
 }
 
 // openSQLite opens one writer connection and, for a file, a pool of readers.
@@ -237,6 +258,44 @@ func (s *Store) params(b []byte, from, n int) []byte {
 		b = strconv.AppendInt(b, int64(from+i), 10)
 	}
 	return b
+}
+
+// parallel calls fn(0…n-1) spread over every core and returns the first error a worker met.
+// Encoding and decoding JSON is the CPU-heavy part of a batch; the database work stays serial.
+func parallel(n int, fn func(i int) error) error {
+	workers := min(runtime.GOMAXPROCS(0), n/64+1)
+	errs := make([]error, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			for i := w; i < n; i += workers {
+				if errs[w] = fn(i); errs[w] != nil {
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// inList returns "col IN (…)" over ids, with the arguments, numbering parameters from from.
+// PostgreSQL gets "col = ANY($from)" with one text[] argument instead: its cached generic plan
+// for a long IN list may scan the whole table.
+func (s *Store) inList(col string, from int, ids []string) (string, []any) {
+	if s.dialect == Postgres {
+		return col + " = ANY($" + strconv.Itoa(from) + ")", []any{ids}
+	}
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	return col + " IN (" + string(s.params(nil, from, len(ids))) + ")", args
 }
 
 // ms converts t to unix milliseconds; the zero time is stored as 0.

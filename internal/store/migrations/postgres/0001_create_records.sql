@@ -1,5 +1,6 @@
 -- +goose Up
--- records holds the current revision of each service record, with the columns filters need.
+-- records holds the current revision of each service record, with the columns filters need. Its
+-- JSON is record_revisions.data at (id, rev): written once, as ~2 KB per record is most of the I/O.
 CREATE TABLE records (
     id            TEXT    COLLATE "C" NOT NULL PRIMARY KEY, -- byte order, as in SQLite
     channel       TEXT    NOT NULL,
@@ -13,8 +14,7 @@ CREATE TABLE records (
     rev           INTEGER NOT NULL,
     hash          TEXT    NOT NULL, -- sha256 hex of the canonical JSON
     source        TEXT    NOT NULL DEFAULT '',
-    imported_at   BIGINT  NOT NULL, -- unix ms UTC of the current revision
-    data          TEXT    NOT NULL  -- canonical JSON of qa.Record
+    imported_at   BIGINT  NOT NULL  -- unix ms UTC of the current revision
 );
 
 -- record_revisions keeps every imported revision unchanged (A4).
