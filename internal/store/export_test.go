@@ -1,12 +1,9 @@
 package store
 
-import (
-	"os"
-	"strconv"
-)
-
-func init() {
-	if v, err := strconv.Atoi(os.Getenv("QLOOP_MAX_PARAMS")); err == nil {
-		maxParams = v
-	}
+// SetMaxParams lowers the parameter limit of one statement, so tests reach the chunking paths
+// with small batches; it returns a func restoring the old limit.
+func SetMaxParams(n int) (restore func()) {
+	old := maxParams
+	maxParams = n
+	return func() { maxParams = old }
 }

@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"context"
 	"testing"
 
 	"qloop/internal/qa"
@@ -115,5 +116,60 @@ func TestRecordNotFound(t *testing.T) {
 		wantCode(t, err, qa.ENotFound)
 		_, err = s.RecordRevisions(ctx, "nope")
 		wantCode(t, err, qa.ENotFound)
+	})
+}
+
+func TestUpsertRecordsChunked(t *testing.T) {
+	defer store.SetMaxParams(20)() // several statements and IN lists per batch
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		batch := recs("c-", 50, "您好")
+		if res, err := s.UpsertRecords(ctx, batch, "t"); err != nil || res.Inserted != 50 {
+			t.Fatalf("first import %+v, %v", res, err)
+		}
+		batch[49] = rec("c-0049", "喂")
+		if res, err := s.UpsertRecords(ctx, batch, "t"); err != nil || res != (store.ImportResult{Updated: 1, Unchanged: 49}) {
+			t.Fatalf("second import %+v, %v", res, err)
+		}
+		var ins []qa.Inspection
+		for _, r := range batch {
+			ins = append(ins, inspection(r.ID, 1, 1, 60, "closing"))
+		}
+		for range 2 {
+			if err := s.SaveInspections(ctx, ins); err != nil {
+				t.Fatal(err)
+			}
+		}
+		st, err := s.Stats(ctx, store.StatsFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.Records != 50 || st.Inspected != 50 || len(st.TopFailed) != 1 || st.TopFailed[0].Count != 50 {
+			t.Errorf("stats %+v", st)
+		}
+	})
+}
+
+// A cancelled batch leaves nothing behind: each batch is one transaction.
+func TestUpsertRecordsCancelledWritesNothing(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		if _, err := s.UpsertRecords(ctx, recs("a-", 10, "您好"), "t"); err != nil {
+			t.Fatal(err)
+		}
+		cancelled, cancel := context.WithCancel(ctx)
+		cancel()
+		if _, err := s.UpsertRecords(cancelled, recs("b-", 10, "您好"), "t"); err == nil {
+			t.Fatal("UpsertRecords with a cancelled context: want an error")
+		}
+		st, err := s.Stats(ctx, store.StatsFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.Records != 10 {
+			t.Errorf("records = %d, want the 10 of the committed batch", st.Records)
+		}
+		if res, err := s.UpsertRecords(ctx, append(recs("a-", 10, "您好"), recs("b-", 10, "您好")...), "t"); err != nil ||
+			res != (store.ImportResult{Inserted: 10, Unchanged: 10}) {
+			t.Errorf("re-run %+v, %v", res, err)
+		}
 	})
 }
