@@ -1,0 +1,76 @@
+// Package auth holds who may do what: roles, the permission matrix (enforced here and nowhere else),
+// users, password hashing, sessions and API tokens. docs/roles.md is generated from Matrix.
+package auth
+
+// Role is a user's job in the QA process (H1).
+type Role string
+
+// Roles.
+const (
+	RoleAdmin      Role = "admin"             // 系统管理员
+	RoleSupervisor Role = "supervisor"        // 质检主管
+	RoleInspector  Role = "inspector"         // 质检员
+	RoleTeamLead   Role = "team_lead"         // 组长
+	RoleAgent      Role = "agent"             // 坐席
+	RoleOps        Role = "ops_manager"       // 运营经理
+	RoleBusiness   Role = "business_reviewer" // 业务部门负责人
+	RoleTech       Role = "tech_supervisor"   // 技术主管
+)
+
+// Roles lists every role in display order.
+var Roles = []Role{RoleAdmin, RoleSupervisor, RoleInspector, RoleTeamLead, RoleAgent, RoleOps, RoleBusiness, RoleTech}
+
+// RoleNames are the Chinese names shown in the console.
+var RoleNames = map[Role]string{
+	RoleAdmin: "系统管理员", RoleSupervisor: "质检主管", RoleInspector: "质检员", RoleTeamLead: "组长",
+	RoleAgent: "坐席", RoleOps: "运营经理", RoleBusiness: "业务部门负责人", RoleTech: "技术主管",
+}
+
+// Valid reports whether r is a known role.
+func (r Role) Valid() bool {
+	_, ok := RoleNames[r]
+	return ok
+}
+
+// Perm is one thing a user may do.
+type Perm string
+
+// Permissions.
+const (
+	PermRecordsAll    Perm = "records.all"     // see every record and its inspections
+	PermRecordsTeam   Perm = "records.team"    // see the records of the user's own team
+	PermRecordsOwn    Perm = "records.own"     // see the user's own records (agent_id = the user's agent id)
+	PermPersonalData  Perm = "personal_data"   // see customer names, phones, ID and card numbers, addresses unmasked
+	PermDashboard     Perm = "dashboard"       // see the dashboard (over the records the user may see)
+	PermScorecardView Perm = "scorecards.view" // read scorecards (D4: agents see the standard they are judged by)
+	PermScorecardEdit Perm = "scorecards.edit" // import, activate scorecards
+	PermImport        Perm = "imports"         // upload records
+	PermInspect       Perm = "inspect"         // run the automatic inspection
+	PermUsers         Perm = "users"           // manage accounts
+)
+
+// Perms lists every permission in display order.
+var Perms = []Perm{PermRecordsAll, PermRecordsTeam, PermRecordsOwn, PermPersonalData, PermDashboard,
+	PermScorecardView, PermScorecardEdit, PermImport, PermInspect, PermUsers}
+
+// Matrix is the permission matrix: the only place that says which role may do what.
+var Matrix = map[Role][]Perm{
+	RoleAdmin:      {PermRecordsAll, PermPersonalData, PermDashboard, PermScorecardView, PermScorecardEdit, PermImport, PermInspect, PermUsers},
+	RoleSupervisor: {PermRecordsAll, PermPersonalData, PermDashboard, PermScorecardView, PermScorecardEdit, PermImport, PermInspect},
+	RoleInspector:  {PermRecordsAll, PermDashboard, PermScorecardView, PermImport, PermInspect},
+	RoleTeamLead:   {PermRecordsTeam, PermDashboard, PermScorecardView},
+	RoleAgent:      {PermRecordsOwn, PermDashboard, PermScorecardView},
+	RoleOps:        {PermRecordsAll, PermDashboard, PermScorecardView},
+	RoleBusiness:   {PermRecordsAll, PermDashboard, PermScorecardView},
+	RoleTech:       {PermRecordsAll, PermDashboard, PermScorecardView, PermImport},
+}
+
+// Can reports whether role r holds permission p.
+func Can(r Role, p Perm) bool {
+	for _, x := range Matrix[r] {
+		if x == p {
+			return true
+		}
+	}
+	return false
+}
