@@ -1,0 +1,212 @@
+// Package mask hides customer personal data (H2) from roles without the
+// "view personal data" right: names, mobiles and landlines, 身份证 and bank
+// card numbers, e-mail addresses and street addresses, in record fields and
+// inside chat and ASR text.
+//
+// Every function replaces masked characters one for one with '*', so a
+// masked string has exactly the rune count of the original: evidence spans
+// ([from,to) rune offsets in qa.Finding.Span) computed on the original text
+// stay valid on the masked text.
+//
+// Digit runs that fail the checks (order numbers, amounts, dates, 工号) stay
+// readable: QA evidence must still make sense to the people who judge it.
+package mask
+
+import (
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"qloop/internal/qa"
+)
+
+// literal is a known value to mask wherever it occurs, with its mask.
+type literal struct{ find, repl []rune }
+
+// Text masks personal data inside free text: CN mobiles (also split by
+// spaces or dashes, with +86, or spoken as Chinese numerals), landlines with
+// an area code, 身份证 numbers with a valid check digit (and 15-digit old
+// ones), Luhn-valid bank cards, e-mail addresses and street addresses.
+// names are extra literal names to mask wherever they occur, keeping the
+// surname (李建国 → 李**).
+func Text(s string, names ...string) string {
+	return text(s, nameLiterals(names))
+}
+
+func nameLiterals(names []string) []literal {
+	var lits []literal
+	for _, n := range names {
+		n = strings.TrimSpace(n)
+		// A one-character "name" would blank that character everywhere.
+		if utf8.RuneCountInString(n) < 2 {
+			continue
+		}
+		lits = append(lits, literal{[]rune(n), []rune(Name(n))})
+	}
+	return lits
+}
+
+func text(s string, lits []literal) string {
+	if s == "" {
+		return s
+	}
+	rs := []rune(s)
+	changed := false
+	// Literals and e-mails first: both may cut a digit run into pieces,
+	// and the number pass must then judge the pieces.
+	for _, l := range lits {
+		changed = replaceAll(rs, l) || changed
+	}
+	if strings.IndexByte(s, '@') >= 0 {
+		changed = maskEmails(rs) || changed
+	}
+	changed = maskNumbers(rs) || changed
+	changed = maskAddresses(rs) || changed
+	if !changed {
+		return s
+	}
+	return string(rs)
+}
+
+func replaceAll(rs []rune, l literal) bool {
+	n := len(l.find)
+	changed := false
+	for i := 0; i+n <= len(rs); i++ {
+		if rs[i] == l.find[0] && slices.Equal(rs[i:i+n], l.find) {
+			copy(rs[i:], l.repl)
+			changed = true
+			i += n - 1
+		}
+	}
+	return changed
+}
+
+// compound surnames keep two characters: 欧阳娜娜 → 欧阳**.
+var compound = map[string]bool{
+	"欧阳": true, "司马": true, "诸葛": true, "上官": true, "东方": true, "皇甫": true, "尉迟": true,
+	"公孙": true, "慕容": true, "长孙": true, "宇文": true, "司徒": true, "夏侯": true, "令狐": true,
+	"独孤": true, "端木": true, "南宫": true, "西门": true, "轩辕": true, "百里": true, "呼延": true,
+	"澹台": true, "公羊": true, "闻人": true, "万俟": true, "申屠": true, "太史": true, "钟离": true,
+	"宗政": true, "濮阳": true, "淳于": true, "单于": true, "赫连": true, "司空": true, "拓跋": true,
+}
+
+// Name masks a person's name keeping the surname (李建国 → 李**, 欧阳娜娜 →
+// 欧阳**). Spaces and the name dot (·) stay so the shape of the name shows.
+func Name(s string) string {
+	rs := []rune(s)
+	keep := 1
+	switch {
+	case len(rs) == 0:
+		return s
+	case len(rs) == 1:
+		keep = 0
+	case len(rs) > 2 && compound[string(rs[:2])]:
+		keep = 2
+	}
+	for i := keep; i < len(rs); i++ {
+		switch rs[i] {
+		case ' ', '·', '•', '.', '\u3000':
+		default:
+			rs[i] = '*'
+		}
+	}
+	return string(rs)
+}
+
+// Phone keeps the first 3 and last 4 digits of a mobile (13800138000 →
+// 138****8000) and the area code and last 4 digits of a landline
+// (010-****5678). Anything else keeps at most its last 4 digits.
+func Phone(s string) string {
+	if m := Text(s); m != s {
+		return m
+	}
+	rs := []rune(s)
+	var at []int
+	for i, r := range rs {
+		if _, k := digitOf(r); k == kindArabic {
+			at = append(at, i)
+		}
+	}
+	head, tail := 0, 0
+	switch n := len(at); {
+	case n >= 8:
+		head, tail = 3, 4
+	case n >= 4:
+		tail = 2
+	}
+	if len(at) == 0 {
+		return s
+	}
+	for _, i := range at[head : len(at)-tail] {
+		rs[i] = '*'
+	}
+	return string(rs)
+}
+
+// Record returns a deep copy of r with the customer's name and phone, the
+// text of every turn, the ticket solution and the recording name masked.
+// The customer id is a system id and agent data is not customer personal
+// data: both stay. r is not modified.
+func Record(r *qa.Record) *qa.Record {
+	if r == nil {
+		return nil
+	}
+	c := *r
+	lits := nameLiterals([]string{r.CustomerName})
+	// The phone field may hold a number the patterns miss (no area code):
+	// mask its exact occurrences in the text too.
+	if p := strings.TrimSpace(r.CustomerPhone); utf8.RuneCountInString(p) >= 5 {
+		lits = append(lits, literal{[]rune(p), []rune(Phone(p))})
+	}
+	c.CustomerName = Name(r.CustomerName)
+	c.CustomerPhone = Phone(r.CustomerPhone)
+	// Recordings are often named after the caller's number.
+	c.Recording = text(r.Recording, lits)
+	if r.Turns != nil {
+		c.Turns = make([]qa.Turn, len(r.Turns))
+		for i, t := range r.Turns {
+			t.Text = text(t.Text, lits)
+			t.Start, t.End = clonePtr(t.Start), clonePtr(t.End)
+			c.Turns[i] = t
+		}
+	}
+	if r.Ticket != nil {
+		t := *r.Ticket
+		t.CreatedAt, t.FirstResponseAt = clonePtr(t.CreatedAt), clonePtr(t.FirstResponseAt)
+		t.ResolvedAt, t.DueAt = clonePtr(t.ResolvedAt), clonePtr(t.DueAt)
+		t.Solution = text(t.Solution, lits)
+		c.Ticket = &t
+	}
+	c.Tags = slices.Clone(r.Tags)
+	return &c
+}
+
+// Findings returns a deep copy of fs with each finding's Text and Note
+// masked like Text (names as there). fs is not modified.
+//
+// A finding's Text is masked on its own, so a number cut by the evidence
+// boundary may be judged differently than inside the whole turn; show
+// evidence through the masked turn text and Span where it matters.
+func Findings(fs []qa.Finding, names ...string) []qa.Finding {
+	if fs == nil {
+		return nil
+	}
+	lits := nameLiterals(names)
+	out := make([]qa.Finding, len(fs))
+	for i, f := range fs {
+		f.Text = text(f.Text, lits)
+		f.Note = text(f.Note, lits)
+		f.Turn, f.Start = clonePtr(f.Turn), clonePtr(f.Start)
+		f.Span = slices.Clone(f.Span)
+		out[i] = f
+	}
+	return out
+}
+
+func clonePtr[T any](p *T) *T {
+	if p == nil {
+		return nil
+	}
+	v := *p
+	return &v
+}
