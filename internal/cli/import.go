@@ -8,7 +8,9 @@ import (
 	"time"
 
 	"qloop/internal/ingest"
+	"qloop/internal/inspect"
 	"qloop/internal/qa"
+	"qloop/internal/rules"
 	"qloop/internal/store"
 )
 
@@ -50,10 +52,17 @@ func runImport(ctx context.Context, env *Env, args []string) int {
 	}
 	defer st.Close()
 
+	var insp *inspector
+	if *inspectAfter {
+		var err error
+		if insp, err = newInspector(ctx, env, st); err != nil {
+			return fail(env, err)
+		}
+	}
 	var total store.ImportResult
 	rejected := 0
 	for _, file := range files {
-		res, n, err := importFile(ctx, env, st, file, opt, *rejects)
+		res, n, err := importFile(ctx, env, st, file, opt, *rejects, insp)
 		total.Inserted += res.Inserted
 		total.Updated += res.Updated
 		total.Unchanged += res.Unchanged
@@ -64,8 +73,10 @@ func runImport(ctx context.Context, env *Env, args []string) int {
 	}
 	fmt.Fprintf(env.Stdout, "导入完成 imported: %d new, %d updated, %d unchanged, %d rejected\n",
 		total.Inserted, total.Updated, total.Unchanged, rejected)
-	if *inspectAfter {
-		if code := inspectStored(ctx, env, st, false); code != ExitOK {
+	if insp != nil {
+		// Records imported earlier but never inspected (a killed run, a scorecard activated since)
+		// are caught up here; what this import inspected on the way is not pending any more.
+		if code := inspectStoredOpts(ctx, env, st, inspect.Workers(), false, insp.sum); code != ExitOK {
 			return code
 		}
 	}
@@ -76,7 +87,7 @@ func runImport(ctx context.Context, env *Env, args []string) int {
 }
 
 // importFile streams one file into the store in batches; it returns how many pieces were rejected.
-func importFile(ctx context.Context, env *Env, st *store.Store, file string, opt ingest.Options, rejectsPath string) (store.ImportResult, int, error) {
+func importFile(ctx context.Context, env *Env, st *store.Store, file string, opt ingest.Options, rejectsPath string, insp *inspector) (store.ImportResult, int, error) {
 	var res store.ImportResult
 	rw := &rejectWriter{env: env, path: rejectsPath}
 	if rw.path == "" {
@@ -94,6 +105,11 @@ func importFile(ctx context.Context, env *Env, st *store.Store, file string, opt
 		r, err := st.UpsertRecords(context.WithoutCancel(ctx), batch, file)
 		if err != nil {
 			return err
+		}
+		if insp != nil {
+			if err := insp.batch(ctx, st, batch, r.Revs); err != nil {
+				return err
+			}
 		}
 		res.Inserted += r.Inserted
 		res.Updated += r.Updated
@@ -114,6 +130,39 @@ func importFile(ctx context.Context, env *Env, st *store.Store, file string, opt
 		err = ferr
 	}
 	return res, rw.n, err
+}
+
+// inspector inspects each imported batch right away with the active scorecards.
+type inspector struct {
+	env     *Env
+	engines []*rules.Engine
+	sum     inspect.Summary
+}
+
+func newInspector(ctx context.Context, env *Env, st *store.Store) (*inspector, error) {
+	if err := ensureDefaults(ctx, st); err != nil {
+		return nil, err
+	}
+	scs, err := st.ActiveScorecards(ctx)
+	if err != nil {
+		return nil, err
+	}
+	es, err := inspect.Engines(scs)
+	if err != nil {
+		return nil, err
+	}
+	return &inspector{env: env, engines: es}, nil
+}
+
+func (in *inspector) batch(ctx context.Context, st *store.Store, recs []qa.Record, revs []int) error {
+	start := time.Now()
+	ins := inspect.Batch(recs, revs, in.engines, inspect.Workers(), in.env.Now())
+	if err := st.SaveInspections(context.WithoutCancel(ctx), ins); err != nil {
+		return err
+	}
+	in.sum.AddAll(ins)
+	in.sum.Elapsed += time.Since(start)
+	return nil
 }
 
 // rejectWriter reports rejects on stderr (the first few) and keeps all of them in a file.

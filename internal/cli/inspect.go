@@ -37,7 +37,7 @@ func runInspect(ctx context.Context, env *Env, args []string) int {
 	if err := ensureDefaults(ctx, st); err != nil {
 		return fail(env, err)
 	}
-	return inspectStoredOpts(ctx, env, st, *workers, *asJSON)
+	return inspectStoredOpts(ctx, env, st, *workers, *asJSON, inspect.Summary{})
 }
 
 // inspectStored is the plain run used after import and by the demo.
@@ -45,10 +45,12 @@ func inspectStored(ctx context.Context, env *Env, st *store.Store, asJSON bool) 
 	if err := ensureDefaults(ctx, st); err != nil {
 		return fail(env, err)
 	}
-	return inspectStoredOpts(ctx, env, st, inspect.Workers(), asJSON)
+	return inspectStoredOpts(ctx, env, st, inspect.Workers(), asJSON, inspect.Summary{})
 }
 
-func inspectStoredOpts(ctx context.Context, env *Env, st *store.Store, workers int, asJSON bool) int {
+// inspectStoredOpts runs a stored inspection; before is work already done (during an import) that the
+// summary should include.
+func inspectStoredOpts(ctx context.Context, env *Env, st *store.Store, workers int, asJSON bool, before inspect.Summary) int {
 	prog := newProgress(env.Stderr, "质检 inspecting", 0)
 	opt := inspect.Options{Workers: workers, Now: env.Now, Progress: prog.set}
 	var out *jsonLines
@@ -57,6 +59,7 @@ func inspectStoredOpts(ctx context.Context, env *Env, st *store.Store, workers i
 		opt.Emit = func(in qa.Inspection) { out.write(in) }
 	}
 	sum, err := inspect.Stored(ctx, st, opt)
+	sum.Merge(before)
 	prog.finish()
 	if out != nil {
 		out.flush()
@@ -70,13 +73,16 @@ func inspectStoredOpts(ctx context.Context, env *Env, st *store.Store, workers i
 }
 
 func printSummary(env *Env, s inspect.Summary) {
-	rate := float64(s.Records) / max(s.Elapsed.Seconds(), 1e-9)
 	passRate := 0.0
 	if s.Inspections > 0 {
 		passRate = 100 * float64(s.Passed) / float64(s.Inspections)
 	}
-	fmt.Fprintf(env.Stderr, "质检完成 inspected: %d records, %d inspections, %d passed (%.1f%%), %d fatal, %d out of every scorecard's scope — %.1fs, %.0f records/s\n",
-		s.Records, s.Inspections, s.Passed, passRate, s.Fatal, s.Skipped, s.Elapsed.Seconds(), rate)
+	secs := max(s.Elapsed.Seconds(), 1e-9)
+	fmt.Fprintf(env.Stderr, "质检完成 inspected: %d inspections, %d passed (%.1f%%), %d fatal", s.Inspections, s.Passed, passRate, s.Fatal)
+	if s.Skipped > 0 {
+		fmt.Fprintf(env.Stderr, ", %d records no scorecard applies to", s.Skipped)
+	}
+	fmt.Fprintf(env.Stderr, " — %.1fs, %.0f inspections/s\n", s.Elapsed.Seconds(), float64(s.Inspections)/secs)
 }
 
 // jsonLines writes inspections as JSON Lines through one buffer. go-json encodes the same bytes as

@@ -82,3 +82,26 @@ func (s *Summary) add(ins []qa.Inspection) {
 		}
 	}
 }
+
+// AddAll counts inspections made outside a run (e.g. during an import).
+func (s *Summary) AddAll(ins []qa.Inspection) {
+	for _, in := range ins {
+		s.Inspections++
+		if in.Passed {
+			s.Passed++
+		}
+		if in.Fatal {
+			s.Fatal++
+		}
+	}
+}
+
+// Merge adds o's counts and time to s.
+func (s *Summary) Merge(o Summary) {
+	s.Records += o.Records
+	s.Inspections += o.Inspections
+	s.Skipped += o.Skipped
+	s.Passed += o.Passed
+	s.Fatal += o.Fatal
+	s.Elapsed += o.Elapsed
+}

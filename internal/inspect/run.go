@@ -15,7 +15,7 @@ import (
 // Store is what a stored run needs; *store.Store satisfies it.
 type Store interface {
 	ActiveScorecards(ctx context.Context) ([]qa.Scorecard, error)
-	Pending(ctx context.Context, scorecard string, version int, afterID string, limit int) ([]store.Pending, error)
+	Pending(ctx context.Context, scorecard string, version int, scope qa.Scope, afterID string, limit int) ([]store.Pending, error)
 	SaveInspections(ctx context.Context, ins []qa.Inspection) error
 }
 
@@ -59,7 +59,7 @@ func Stored(ctx context.Context, st Store, opt Options) (sum Summary, err error)
 		sc := e.Scorecard()
 		after := ""
 		for {
-			page, err := st.Pending(ctx, sc.Name, sc.Version, after, PageSize)
+			page, err := st.Pending(ctx, sc.Name, sc.Version, sc.AppliesTo, after, PageSize)
 			if err != nil {
 				return sum, err
 			}
@@ -158,4 +158,33 @@ func File(ctx context.Context, path string, opt ingest.Options, engines []*rules
 		err = readErr
 	}
 	return sum, isum, err
+}
+
+// Batch inspects, on workers goroutines, the records of a just-imported batch whose revs[i] > 0 (new
+// or changed) with every engine that applies: inspection during import, without reading back.
+func Batch(recs []qa.Record, revs []int, engines []*rules.Engine, workers int, now time.Time) []qa.Inspection {
+	out := make([][]qa.Inspection, len(recs))
+	i := 0
+	pipe.Ordered(context.Background(), workers, func() (int, bool, error) {
+		for i < len(recs) && revs[i] == 0 {
+			i++
+		}
+		if i == len(recs) {
+			return 0, false, nil
+		}
+		i++
+		return i - 1, true, nil
+	}, func(k int) int {
+		ins := Judge(engines, &recs[k], true)
+		for j := range ins {
+			ins[j].RecordRev, ins[j].InspectedAt = revs[k], now
+		}
+		out[k] = ins
+		return k
+	}, func(int) error { return nil })
+	var all []qa.Inspection
+	for _, ins := range out {
+		all = append(all, ins...)
+	}
+	return all
 }

@@ -104,7 +104,7 @@ func BenchmarkPending(b *testing.B) {
 		n, after := 0, ""
 		b.ResetTimer()
 		for i := 0; i < b.N; i++ {
-			page, err := s.Pending(ctx, "callcenter", 1, after, benchBatch)
+			page, err := s.Pending(ctx, "callcenter", 1, qa.Scope{}, after, benchBatch)
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -5,8 +5,11 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"strings"
 
 	"qloop/internal/qa"
+
+	gojson "github.com/goccy/go-json"
 )
 
 // Pending is a record that still needs an inspection, with the revision to inspect.
@@ -16,16 +19,35 @@ type Pending struct {
 }
 
 // Pending returns up to limit current records, ordered by id and after afterID, that have no
-// inspection by scorecard version at their current revision. Page on by passing the last id.
-func (s *Store) Pending(ctx context.Context, scorecard string, version int, afterID string, limit int) ([]Pending, error) {
+// inspection by scorecard version at their current revision and fall in scope's channels and business
+// types (tags are left to the caller). Page on by passing the last id.
+func (s *Store) Pending(ctx context.Context, scorecard string, version int, scope qa.Scope, afterID string, limit int) ([]Pending, error) {
 	if limit <= 0 {
 		limit = 1000
 	}
+	args := []any{afterID, scorecard, version, limit}
+	where := ""
+	// Filtering the scope here, not after decoding, keeps a run over records other scorecards cover
+	// from reading them all back every time.
+	for _, f := range []struct {
+		col  string
+		vals []string
+	}{{"r.channel", scope.Channels}, {"r.business_type", scope.BusinessTypes}} {
+		if len(f.vals) == 0 {
+			continue
+		}
+		ph := make([]string, len(f.vals))
+		for i, v := range f.vals {
+			args = append(args, v)
+			ph[i] = fmt.Sprintf("$%d", len(args))
+		}
+		where += " AND " + f.col + " IN (" + strings.Join(ph, ", ") + ")"
+	}
 	rows, err := s.r.QueryContext(ctx, `SELECT r.id, r.rev, v.data FROM records r
 		JOIN record_revisions v ON v.record_id = r.id AND v.rev = r.rev
-		WHERE r.id > $1 AND NOT EXISTS (SELECT 1 FROM inspections i
+		WHERE r.id > $1`+where+` AND NOT EXISTS (SELECT 1 FROM inspections i
 			WHERE i.scorecard = $2 AND i.version = $3 AND i.record_id = r.id AND i.rev = r.rev)
-		ORDER BY r.id LIMIT $4`, afterID, scorecard, version, limit)
+		ORDER BY r.id LIMIT $4`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: list pending %q v%d: %w", scorecard, version, err)
 	}
@@ -46,7 +68,7 @@ func (s *Store) Pending(ctx context.Context, scorecard string, version int, afte
 	}
 	err = parallel(len(out), func(i int) error {
 		id := out[i].Record.ID
-		if err := json.Unmarshal(datas[i], &out[i].Record); err != nil {
+		if err := gojson.Unmarshal(datas[i], &out[i].Record); err != nil {
 			return fmt.Errorf("store: decode record %q: %w", id, err)
 		}
 		return nil
@@ -93,7 +115,7 @@ func (s *Store) SaveInspections(ctx context.Context, ins []qa.Inspection) error 
 		if findings == nil {
 			findings = []qa.Finding{}
 		}
-		data, err := json.Marshal(findings)
+		data, err := gojson.Marshal(findings)
 		if err != nil {
 			return fmt.Errorf("store: save inspection %q: %w", in.RecordID, err)
 		}
@@ -166,7 +188,7 @@ func (s *Store) Inspections(ctx context.Context, recordID string) ([]qa.Inspecti
 			&findings, &at); err != nil {
 			return nil, fmt.Errorf("store: list inspections %q: %w", recordID, err)
 		}
-		if err := json.Unmarshal(findings, &in.Findings); err != nil {
+		if err := gojson.Unmarshal(findings, &in.Findings); err != nil {
 			return nil, fmt.Errorf("store: decode inspection %q: %w", recordID, err)
 		}
 		in.InspectedAt = fromMS(at)

@@ -16,7 +16,7 @@ func pendingIDs(t *testing.T, s *store.Store, card string, version, limit int) (
 	var ids []string
 	pages, after := 0, ""
 	for {
-		page, err := s.Pending(ctx, card, version, after, limit)
+		page, err := s.Pending(ctx, card, version, qa.Scope{}, after, limit)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -84,7 +84,7 @@ func TestPending(t *testing.T) {
 				}
 			})
 		}
-		page, err := s.Pending(ctx, "callcenter", 1, "c-0001", 1)
+		page, err := s.Pending(ctx, "callcenter", 1, qa.Scope{}, "c-0001", 1)
 		if err != nil || len(page) != 1 || page[0].Record.ID != "c-0002" || page[0].Rev != 2 ||
 			page[0].Record.Turns[0].Text != "喂" {
 			t.Errorf("Pending after c-0001 = %+v, %v; want c-0002 rev 2", page, err)

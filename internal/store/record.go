@@ -18,6 +18,9 @@ type ImportResult struct {
 	Inserted  int // new ids, stored as revision 1
 	Updated   int // known ids with changed content, stored as a new revision
 	Unchanged int // identical content, nothing written
+	// Revs[i] is the revision stored for recs[i] when it was inserted or updated, 0 otherwise (also
+	// for an earlier duplicate of an id later in the same batch): the records to inspect now.
+	Revs []int
 }
 
 // Add adds o's counts to r.
@@ -86,7 +89,7 @@ func (s *Store) UpsertRecords(ctx context.Context, recs []qa.Record, source stri
 	}
 	now := ms(s.Now())
 	err = s.inTx(ctx, func(tx *sql.Tx) error {
-		res = ImportResult{}
+		res = ImportResult{Revs: make([]int, len(recs))}
 		cur, err := s.currentRevs(ctx, tx, ids)
 		if err != nil {
 			return err
@@ -113,6 +116,9 @@ func (s *Store) UpsertRecords(ctx context.Context, recs []qa.Record, source stri
 		}
 		if len(final) == 0 {
 			return nil
+		}
+		for id, i := range final {
+			res.Revs[i] = cur[id].rev
 		}
 		recArgs := make([]any, 0, len(final)*13)
 		for _, id := range ids {
