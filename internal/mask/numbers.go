@@ -163,8 +163,13 @@ func (sc *numScanner) maskRun() bool {
 	n := len(sc.ends)
 	for g := 0; g < n; g++ {
 		a := sc.start(g)
+		// Numbers are at most 19 digits, so at most 19 groups: bounded work per group.
+		last := g
+		for last+1 < n && sc.ends[last+1]-a <= 19 {
+			last++
+		}
 		hit := false
-		for h := n - 1; h >= g && !hit; h-- {
+		for h := last; h >= g && !hit; h-- {
 			if sc.ends[h]-a > 19 || !sc.shapeOK(g, h) {
 				continue
 			}
