@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"qloop/internal/load"
 	"qloop/internal/qa"
 	"qloop/internal/scorecard"
 	"qloop/internal/store"
@@ -173,32 +174,5 @@ func fail(env *Env, err error) int {
 	return ExitError
 }
 
-// ensureDefaults installs and activates each shipped scorecard that the store has never seen, so a
-// fresh database inspects out of the box; a name the user already manages is left alone.
-func ensureDefaults(ctx context.Context, st *store.Store) error {
-	have, err := st.Scorecards(ctx)
-	if err != nil {
-		return err
-	}
-	known := map[string]bool{}
-	for _, s := range have {
-		known[s.Name] = true
-	}
-	for _, d := range scorecard.Defaults() {
-		if known[d.Name] {
-			continue
-		}
-		sc, err := scorecard.Parse(d.Src, "defaults/"+d.Name+".yaml")
-		if err != nil {
-			return err
-		}
-		v, _, err := st.SaveScorecard(ctx, sc, d.Src)
-		if err != nil {
-			return err
-		}
-		if err := st.ActivateScorecard(ctx, sc.Name, v); err != nil {
-			return err
-		}
-	}
-	return nil
-}
+// ensureDefaults installs the shipped scorecards the store has never seen (see load.EnsureDefaults).
+func ensureDefaults(ctx context.Context, st *store.Store) error { return load.EnsureDefaults(ctx, st) }

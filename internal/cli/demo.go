@@ -10,7 +10,7 @@ import (
 
 	"qloop/internal/demo"
 	"qloop/internal/ingest"
-	"qloop/internal/qa"
+	"qloop/internal/load"
 	"qloop/internal/store"
 )
 
@@ -64,39 +64,22 @@ func runDemo(ctx context.Context, env *Env, args []string) int {
 	return ExitOK
 }
 
-// importDemo streams generated records through the same reader and batching as `qloop import`.
+// importDemo streams generated records through the same loader as `qloop import`.
 func importDemo(ctx context.Context, st *store.Store, opt demo.Options) (store.ImportResult, error) {
 	pr, pw := io.Pipe()
 	go func() { pw.CloseWithError(demo.Generate(pw, opt)) }()
-	var res store.ImportResult
-	batch := make([]qa.Record, 0, batchSize)
-	flush := func() error {
-		if len(batch) == 0 {
-			return nil
-		}
-		r, err := st.UpsertRecords(context.WithoutCancel(ctx), batch, "demo")
-		res.Inserted += r.Inserted
-		res.Updated += r.Updated
-		res.Unchanged += r.Unchanged
-		batch = batch[:0]
-		return err
-	}
-	var rejected []ingest.Reject
-	_, err := ingest.Read(ctx, pr, "demo.jsonl", ingest.Options{Format: "jsonl"}, func(r qa.Record) error {
-		batch = append(batch, r)
-		if len(batch) == batchSize {
-			return flush()
-		}
-		return nil
-	}, func(r ingest.Reject) { rejected = append(rejected, r) })
+	var first *ingest.Reject
+	res, err := load.Reader(ctx, st, pr, "demo.jsonl", load.Options{Ingest: ingest.Options{Format: ingest.FormatJSONL},
+		Reject: func(r ingest.Reject) {
+			if first == nil {
+				first = &r
+			}
+		}})
 	pr.Close()
-	if err == nil {
-		err = flush()
+	if err == nil && first != nil {
+		err = fmt.Errorf("demo: generated data was rejected (a bug): %s", first)
 	}
-	if err == nil && len(rejected) > 0 {
-		err = fmt.Errorf("demo: generated data was rejected (a bug): %s", rejected[0])
-	}
-	return res, err
+	return res.ImportResult, err
 }
 
 func writeDemo(env *Env, path string, opt demo.Options) int {

@@ -9,14 +9,10 @@ import (
 
 	"qloop/internal/ingest"
 	"qloop/internal/inspect"
+	"qloop/internal/load"
 	"qloop/internal/qa"
-	"qloop/internal/rules"
 	"qloop/internal/store"
 )
-
-// batchSize records go into one transaction: big enough to be fast, small enough that a kill
-// loses little and memory stays flat.
-const batchSize = 1000
 
 func runImport(ctx context.Context, env *Env, args []string) int {
 	fs, db := newFlags(env, "import", "FILE...")
@@ -52,21 +48,19 @@ func runImport(ctx context.Context, env *Env, args []string) int {
 	}
 	defer st.Close()
 
-	var insp *inspector
+	var insp *load.Inspector
 	if *inspectAfter {
 		var err error
-		if insp, err = newInspector(ctx, env, st); err != nil {
+		if insp, err = load.NewInspector(ctx, st, env.Now); err != nil {
 			return fail(env, err)
 		}
 	}
 	var total store.ImportResult
 	rejected := 0
 	for _, file := range files {
-		res, n, err := importFile(ctx, env, st, file, opt, *rejects, insp)
-		total.Inserted += res.Inserted
-		total.Updated += res.Updated
-		total.Unchanged += res.Unchanged
-		rejected += n
+		res, err := importFile(ctx, env, st, file, opt, *rejects, insp)
+		total.Add(res.ImportResult)
+		rejected += res.Rejected
 		if err != nil {
 			return fail(env, err)
 		}
@@ -76,7 +70,7 @@ func runImport(ctx context.Context, env *Env, args []string) int {
 	if insp != nil {
 		// Records imported earlier but never inspected (a killed run, a scorecard activated since)
 		// are caught up here; what this import inspected on the way is not pending any more.
-		if code := inspectStoredOpts(ctx, env, st, inspect.Workers(), false, insp.sum); code != ExitOK {
+		if code := inspectStoredOpts(ctx, env, st, inspect.Workers(), false, insp.Summary); code != ExitOK {
 			return code
 		}
 	}
@@ -86,9 +80,8 @@ func runImport(ctx context.Context, env *Env, args []string) int {
 	return ExitOK
 }
 
-// importFile streams one file into the store in batches; it returns how many pieces were rejected.
-func importFile(ctx context.Context, env *Env, st *store.Store, file string, opt ingest.Options, rejectsPath string, insp *inspector) (store.ImportResult, int, error) {
-	var res store.ImportResult
+// importFile streams one file into the store; rejects go to stderr and the rejects file.
+func importFile(ctx context.Context, env *Env, st *store.Store, file string, opt ingest.Options, rejectsPath string, insp *load.Inspector) (load.Result, error) {
 	rw := &rejectWriter{env: env, path: rejectsPath}
 	if rw.path == "" {
 		rw.path = file + ".rejects.jsonl"
@@ -96,73 +89,12 @@ func importFile(ctx context.Context, env *Env, st *store.Store, file string, opt
 	defer rw.close()
 	prog := newProgress(env.Stderr, "导入 "+file, 0)
 	defer prog.finish()
-	batch := make([]qa.Record, 0, batchSize)
-	read := 0
-	flush := func() error {
-		if len(batch) == 0 {
-			return nil
-		}
-		r, err := st.UpsertRecords(context.WithoutCancel(ctx), batch, file)
-		if err != nil {
-			return err
-		}
-		if insp != nil {
-			if err := insp.batch(ctx, st, batch, r.Revs); err != nil {
-				return err
-			}
-		}
-		res.Inserted += r.Inserted
-		res.Updated += r.Updated
-		res.Unchanged += r.Unchanged
-		batch = batch[:0]
-		prog.set(read)
-		return nil
-	}
-	_, err := ingest.ReadFile(ctx, file, opt, func(r qa.Record) error {
-		read++
-		batch = append(batch, r)
-		if len(batch) == batchSize {
-			return flush()
-		}
-		return nil
-	}, rw.add)
-	if ferr := flush(); err == nil {
-		err = ferr
-	}
-	return res, rw.n, err
-}
-
-// inspector inspects each imported batch right away with the active scorecards.
-type inspector struct {
-	env     *Env
-	engines []*rules.Engine
-	sum     inspect.Summary
-}
-
-func newInspector(ctx context.Context, env *Env, st *store.Store) (*inspector, error) {
-	if err := ensureDefaults(ctx, st); err != nil {
-		return nil, err
-	}
-	scs, err := st.ActiveScorecards(ctx)
+	f, err := os.Open(file)
 	if err != nil {
-		return nil, err
+		return load.Result{}, err
 	}
-	es, err := inspect.Engines(scs)
-	if err != nil {
-		return nil, err
-	}
-	return &inspector{env: env, engines: es}, nil
-}
-
-func (in *inspector) batch(ctx context.Context, st *store.Store, recs []qa.Record, revs []int) error {
-	start := time.Now()
-	ins := inspect.Batch(recs, revs, in.engines, inspect.Workers(), in.env.Now())
-	if err := st.SaveInspections(context.WithoutCancel(ctx), ins); err != nil {
-		return err
-	}
-	in.sum.AddAll(ins)
-	in.sum.Elapsed += time.Since(start)
-	return nil
+	defer f.Close()
+	return load.Reader(ctx, st, f, file, load.Options{Ingest: opt, Inspect: insp, Reject: rw.add, Progress: prog.set})
 }
 
 // rejectWriter reports rejects on stderr (the first few) and keeps all of them in a file.
