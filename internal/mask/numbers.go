@@ -133,6 +133,15 @@ func (sc *numScanner) scan(i, k int) int {
 	}
 }
 
+// width is the number of digits in [a,b), not counting a trailing X, which
+// try drops again when the digits before it are no ID.
+func (sc *numScanner) width(a, b int) int {
+	if sc.val[b-1] == digitX {
+		return b - a - 1
+	}
+	return b - a
+}
+
 func (sc *numScanner) start(g int) int {
 	if g == 0 {
 		return 0
@@ -165,12 +174,12 @@ func (sc *numScanner) maskRun() bool {
 		a := sc.start(g)
 		// Numbers are at most 19 digits, so at most 19 groups: bounded work per group.
 		last := g
-		for last+1 < n && sc.ends[last+1]-a <= 19 {
+		for last+1 < n && sc.width(a, sc.ends[last+1]) <= 19 {
 			last++
 		}
 		hit := false
 		for h := last; h >= g && !hit; h-- {
-			if sc.ends[h]-a > 19 || !sc.shapeOK(g, h) {
+			if sc.width(a, sc.ends[h]) > 19 || !sc.shapeOK(g, h) {
 				continue
 			}
 			if sc.try(a, sc.ends[h], sc.ends[g]-a, g != h) {
