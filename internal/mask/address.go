@@ -10,9 +10,48 @@ package mask
 // it has two parts one of which is a building unit (3栋2单元501), so that
 // 11月2号, 地铁10号线 and 我这里3号发货 stay readable.
 
-// places are suffixes of street and residential-area names.
-var places = runeLists("大道", "大街", "胡同", "小区", "花园", "公寓", "大厦", "家园", "新村", "社区", "广场", "公馆",
-	"路", "街", "巷", "弄", "村", "苑")
+// placeLen returns the length of the street or residential-area suffix
+// (路, 大街, 小区, …) at rs[i], or 0. A switch, not a list: this runs on
+// every rune of the text.
+func placeLen(rs []rune, i int) int {
+	var next rune
+	if i+1 < len(rs) {
+		next = rs[i+1]
+	}
+	switch rs[i] {
+	case '路', '街', '巷', '弄', '村', '苑':
+		return 1
+	case '大':
+		if next == '道' || next == '街' || next == '厦' {
+			return 2
+		}
+	case '胡':
+		if next == '同' {
+			return 2
+		}
+	case '小', '社':
+		if next == '区' {
+			return 2
+		}
+	case '花', '家':
+		if next == '园' {
+			return 2
+		}
+	case '公':
+		if next == '寓' || next == '馆' {
+			return 2
+		}
+	case '新':
+		if next == '村' {
+			return 2
+		}
+	case '广':
+		if next == '场' {
+			return 2
+		}
+	}
+	return 0
+}
 
 // units follow a number inside an address; the first five are "strong": they
 // only occur in addresses.
@@ -61,14 +100,14 @@ func stopsName(r rune) bool {
 // isNumRune reports whether r may be part of a house number: digits, Chinese
 // numerals, letters (A座, 3B).
 func isNumRune(r rune) bool {
-	if _, k := digitOf(r); k != kindNone {
+	if r < 0x80 {
+		return r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z'
+	}
+	if r == '十' || r == '百' {
 		return true
 	}
-	switch r {
-	case '十', '百':
-		return true
-	}
-	return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z'
+	_, k := digitOf(r)
+	return k != kindNone
 }
 
 // number returns the end of the house number at i (3, 88-1, A, 十八), i if none,
@@ -125,23 +164,23 @@ func trailingOK(rs []rune, k int) bool {
 
 // maskAddresses masks street addresses in rs in place.
 func maskAddresses(rs []rune) bool {
-	changed := false
+	changed, prevNum := false, false
 	for i := 0; i < len(rs); {
-		if p := at(rs, i, places); p >= 0 {
+		if p := placeLen(rs, i); p > 0 {
 			from := i
 			for from > 0 && i-from < maxName && isHan(rs[from-1]) && !stopsName(rs[from-1]) {
 				from--
 			}
-			j := i + len(places[p])
-			if end, parts, _ := chain(rs, j); parts > 0 && from < i {
+			i += p
+			if end, parts, _ := chain(rs, i); parts > 0 && from < i-p {
 				blankRange(rs, from, end)
 				changed, i = true, end
-				continue
 			}
-			i = j
+			prevNum = false // a place suffix or '*' precedes i
 			continue
 		}
-		if isNumRune(rs[i]) && (i == 0 || !isNumRune(rs[i-1])) {
+		num := isNumRune(rs[i])
+		if num && !prevNum {
 			end, parts, strong := chain(rs, i)
 			if parts >= 2 && strong {
 				blankRange(rs, i, end)
@@ -150,8 +189,10 @@ func maskAddresses(rs []rune) bool {
 			// A failed chain fails from every later start too: skip it,
 			// which keeps the pass linear.
 			i = max(end, i+1)
+			prevNum = isNumRune(rs[i-1])
 			continue
 		}
+		prevNum = num
 		i++
 	}
 	return changed

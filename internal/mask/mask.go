@@ -65,7 +65,30 @@ func text(s string, lits []literal) string {
 	if !changed {
 		return s
 	}
-	return string(rs)
+	return patch(s, rs)
+}
+
+// patch returns s with the runes masked in rs replaced by '*'. It copies the
+// unchanged stretches of s as they are, which is cheaper than encoding rs
+// and keeps invalid UTF-8 outside the masked parts byte for byte.
+func patch(s string, rs []rune) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	off, last := 0, 0
+	for _, r := range rs {
+		size := utf8.RuneLen(r)
+		if r == '*' || r == utf8.RuneError {
+			_, size = utf8.DecodeRuneInString(s[off:])
+			if r == '*' && s[off] != '*' {
+				b.WriteString(s[last:off])
+				b.WriteByte('*')
+				last = off + size
+			}
+		}
+		off += size
+	}
+	b.WriteString(s[last:])
+	return b.String()
 }
 
 func replaceAll(rs []rune, l literal) bool {

@@ -24,7 +24,7 @@ func digitOf(r rune) (int8, int) {
 		return int8(r - '0'), kindArabic
 	case r >= '０' && r <= '９':
 		return int8(r - '０'), kindArabic
-	case r < 0x3007: // below every Chinese numeral: the common case for ASCII text
+	case r < 0x3007 || r > 0x96F6: // outside 〇…零, the range of the Chinese numerals
 		return -1, kindNone
 	}
 	switch r {
