@@ -1,5 +1,7 @@
 package mask
 
+import "slices"
+
 // Addresses and e-mail addresses.
 //
 // An address is masked from the street or residential-area name to the end of
@@ -73,7 +75,7 @@ func runeLists(ss ...string) [][]rune {
 // at returns the index in list of the first entry rs[i:] starts with, or -1.
 func at(rs []rune, i int, list [][]rune) int {
 	for k, w := range list {
-		if i+len(w) <= len(rs) && rs[i] == w[0] && (len(w) == 1 || rs[i+1] == w[1]) {
+		if i+len(w) <= len(rs) && rs[i] == w[0] && slices.Equal(rs[i:i+len(w)], w) {
 			return k
 		}
 	}
