@@ -30,6 +30,7 @@ const (
 // Env is what a command may touch: arguments, environment, streams and the clock. Tests pass their own.
 type Env struct {
 	Getenv func(string) string
+	Stdin  io.Reader // passwords with --password-stdin; a terminal *os.File allows prompting
 	Stdout io.Writer
 	Stderr io.Writer
 	Now    func() time.Time
@@ -50,6 +51,7 @@ func commands() []command {
 		{"inspect", "自动质检 inspect every record not yet inspected (or --file FILE without storing)", runInspect},
 		{"show", "查看记录 print a record's transcript with its findings marked", runShow},
 		{"stats", "统计 counts, pass rate and the most frequent failed items", runStats},
+		{"user", "用户 manage accounts: add | passwd | disable | enable | list", runUser},
 		{"demo", "演示 generate demo data, import and inspect it", runDemo},
 		{"version", "print the version", func(_ context.Context, env *Env, _ []string) int {
 			fmt.Fprintln(env.Stdout, "qloop", Version)
