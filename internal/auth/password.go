@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -92,6 +93,23 @@ func CheckPassword(hash, pw string) bool {
 	}
 	got := argon2.IDKey([]byte(pw), salt, p.Time, p.Memory, p.Threads, p.KeyLen)
 	return subtle.ConstantTimeCompare(got, key) == 1
+}
+
+// dummyHash is checked for unknown or disabled users; made on first use, not at every start.
+var dummyHash = sync.OnceValue(func() string {
+	h, _ := DefaultParams.Hash("qloop: no such user")
+	return h
+})
+
+// CheckLogin reports whether pw is u's password and u may sign in. For a nil (unknown), disabled
+// or password-less user it still hashes pw, so that response time does not tell whether a
+// username exists.
+func CheckLogin(u *User, pw string) bool {
+	if u == nil || u.Disabled || u.PasswordHash == "" {
+		CheckPassword(dummyHash(), pw)
+		return false
+	}
+	return CheckPassword(u.PasswordHash, pw)
 }
 
 // NeedsRehash reports whether hash is malformed or was made with weaker parameters than p, so that

@@ -132,3 +132,26 @@ func TestNewToken(t *testing.T) {
 		t.Errorf("NewAPIToken = %q, %q", plain, hash)
 	}
 }
+
+func TestCheckLogin(t *testing.T) {
+	h, _ := fast.Hash("correct horse")
+	tests := []struct {
+		name string
+		u    *auth.User
+		pw   string
+		want bool
+	}{
+		{"right password", &auth.User{PasswordHash: h}, "correct horse", true},
+		{"wrong password", &auth.User{PasswordHash: h}, "correct horse!", false},
+		{"unknown user", nil, "correct horse", false},
+		{"disabled user", &auth.User{PasswordHash: h, Disabled: true}, "correct horse", false},
+		{"no password set", &auth.User{}, "", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := auth.CheckLogin(tt.u, tt.pw); got != tt.want {
+				t.Errorf("CheckLogin = %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
