@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strings"
 
 	"qloop/internal/qa"
@@ -87,6 +88,7 @@ type inspKey struct {
 
 // SaveInspections stores ins in one transaction, replacing an earlier inspection of the same
 // record by the same scorecard version, and its failed-finding rows. Saving twice is harmless.
+// Each record's last inspection in ins becomes its latest result (records.score …, the rollup).
 // Returns qa.EInvalid for an inspection without record id or scorecard.
 func (s *Store) SaveInspections(ctx context.Context, ins []qa.Inspection) error {
 	if len(ins) == 0 {
@@ -101,6 +103,13 @@ func (s *Store) SaveInspections(ctx context.Context, ins []qa.Inspection) error 
 		}
 		last[inspKey{in.Scorecard, in.Version, in.RecordID}] = i
 	}
+	// The last inspection of a record in ins becomes its latest result, whatever its scorecard.
+	latest := make(map[string]int, len(ins))
+	for i := range ins {
+		latest[ins[i].RecordID] = i
+	}
+	results := make(map[string]result, len(latest))
+	resArgs := make([]any, 0, len(latest)*8)
 	args := make([]any, 0, len(last)*9)
 	var failed []any
 	byCard := make(map[inspKey][]string) // scorecard version → record ids, to clear old finding rows
@@ -125,6 +134,22 @@ func (s *Store) SaveInspections(ctx context.Context, ins []qa.Inspection) error 
 		args = append(args, in.Scorecard, in.Version, in.RecordID, in.RecordRev, in.Score, in.Passed,
 			in.Fatal, string(data), ms(at))
 		card := inspKey{scorecard: in.Scorecard, version: in.Version}
+		if latest[in.RecordID] == i {
+			res := result{scorecard: in.Scorecard, version: in.Version, score: in.Score, passed: in.Passed,
+				fatal: in.Fatal, failed: []string{}}
+			for _, f := range in.Findings {
+				if f.Result == qa.ResultFail && !slices.Contains(res.failed, f.Item) {
+					res.failed = append(res.failed, f.Item)
+				}
+			}
+			items, err := gojson.Marshal(res.failed)
+			if err != nil {
+				return fmt.Errorf("store: save inspection %q: %w", in.RecordID, err)
+			}
+			results[in.RecordID] = res
+			resArgs = append(resArgs, in.RecordID, in.Score, in.Passed, in.Fatal, in.Scorecard, in.Version,
+				ms(at), string(items))
+		}
 		byCard[card] = append(byCard[card], in.RecordID)
 		for _, f := range in.Findings {
 			if f.Result == qa.ResultFail {
@@ -145,13 +170,43 @@ func (s *Store) SaveInspections(ctx context.Context, ins []qa.Inspection) error 
 				return err
 			}
 		}
-		return s.execValues(ctx, tx, `INSERT INTO findings (scorecard, version, record_id, item, severity)`,
-			`ON CONFLICT (scorecard, version, record_id, item) DO NOTHING`, 5, failed)
+		if err := s.execValues(ctx, tx, `INSERT INTO findings (scorecard, version, record_id, item, severity)`,
+			`ON CONFLICT (scorecard, version, record_id, item) DO NOTHING`, 5, failed); err != nil {
+			return err
+		}
+		return s.saveResults(ctx, tx, results, resArgs)
 	})
 	if err != nil {
 		return fmt.Errorf("store: save inspections: %w", err)
 	}
 	return nil
+}
+
+// saveResults makes results the latest results of their records, moving each record's contribution
+// to the rollup from its previous result to the new one.
+func (s *Store) saveResults(ctx context.Context, tx *sql.Tx, results map[string]result, args []any) error {
+	ids := make([]string, 0, len(results))
+	for id := range results {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	stored, err := s.recordMeta(ctx, tx, ids)
+	if err != nil {
+		return err
+	}
+	roll := newRollup()
+	for _, id := range ids {
+		old, ok := stored[id]
+		if !ok { // the foreign key on inspections has already refused it
+			continue
+		}
+		roll.add(old.key, old.res, -1)
+		roll.add(old.key, results[id], 1)
+	}
+	if err := s.updateResults(ctx, tx, args); err != nil {
+		return err
+	}
+	return s.applyRollup(ctx, tx, roll)
 }
 
 // clearFindings deletes the finding rows of records ids under one scorecard version.

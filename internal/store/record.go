@@ -64,6 +64,7 @@ func (s *Store) UpsertRecords(ctx context.Context, recs []qa.Record, source stri
 	}
 	datas := make([]string, len(recs))
 	hashes := make([]string, len(recs))
+	texts := make([]string, len(recs))
 	err := parallel(len(recs), func(i int) error {
 		r := &recs[i]
 		if err := r.Validate(); err != nil {
@@ -73,7 +74,7 @@ func (s *Store) UpsertRecords(ctx context.Context, recs []qa.Record, source stri
 		if err != nil {
 			return fmt.Errorf("store: upsert record %q: %w", r.ID, err)
 		}
-		datas[i], hashes[i] = string(data), hash
+		datas[i], hashes[i], texts[i] = string(data), hash, searchText(r)
 		return nil
 	})
 	if err != nil {
@@ -90,9 +91,13 @@ func (s *Store) UpsertRecords(ctx context.Context, recs []qa.Record, source stri
 	now := ms(s.Now())
 	err = s.inTx(ctx, func(tx *sql.Tx) error {
 		res = ImportResult{Revs: make([]int, len(recs))}
-		cur, err := s.currentRevs(ctx, tx, ids)
+		stored, err := s.recordMeta(ctx, tx, ids)
 		if err != nil {
 			return err
+		}
+		cur := make(map[string]revHash, len(stored))
+		for id, m := range stored {
+			cur[id] = revHash{m.rev, m.hash}
 		}
 		revArgs := make([]any, 0, len(recs)*6)
 		final := make(map[string]int, len(recs)) // id → index of its newest content in recs
@@ -121,6 +126,8 @@ func (s *Store) UpsertRecords(ctx context.Context, recs []qa.Record, source stri
 			res.Revs[i] = cur[id].rev
 		}
 		recArgs := make([]any, 0, len(final)*13)
+		textArgs := make([]any, 0, len(final)*2)
+		roll := newRollup()
 		for _, id := range ids {
 			i, ok := final[id]
 			if !ok {
@@ -128,18 +135,33 @@ func (s *Store) UpsertRecords(ctx context.Context, recs []qa.Record, source stri
 			}
 			r := &recs[i]
 			recArgs = append(recs2args(recArgs, r), cur[id].rev, hashes[i], source, now)
+			textArgs = append(textArgs, id, texts[i])
+			// A changed record keeps its latest result (until re-inspected) but may move to another group.
+			key := recordKey(r)
+			if old, ok := stored[id]; !ok {
+				roll.add(key, result{}, 1)
+			} else if old.key != key {
+				roll.add(old.key, old.res, -1)
+				roll.add(key, old.res, 1)
+			}
 		}
 		if err := s.execValues(ctx, tx, `INSERT INTO record_revisions
 			(record_id, rev, hash, source, imported_at, data)`, "", 6, revArgs); err != nil {
 			return err
 		}
-		return s.execValues(ctx, tx, `INSERT INTO records (id, channel, started_at, agent_id, agent_name,
+		if err := s.execValues(ctx, tx, `INSERT INTO records (id, channel, started_at, agent_id, agent_name,
 			team, customer_tier, business_type, is_complaint, rev, hash, source, imported_at)`, `
 			ON CONFLICT (id) DO UPDATE SET channel = excluded.channel, started_at = excluded.started_at,
 			agent_id = excluded.agent_id, agent_name = excluded.agent_name, team = excluded.team,
 			customer_tier = excluded.customer_tier, business_type = excluded.business_type,
 			is_complaint = excluded.is_complaint, rev = excluded.rev, hash = excluded.hash,
-			source = excluded.source, imported_at = excluded.imported_at`, 13, recArgs)
+			source = excluded.source, imported_at = excluded.imported_at`, 13, recArgs); err != nil {
+			return err
+		}
+		if err := s.saveSearchText(ctx, tx, textArgs); err != nil {
+			return err
+		}
+		return s.applyRollup(ctx, tx, roll)
 	})
 	if err != nil {
 		return ImportResult{}, fmt.Errorf("store: upsert records: %w", err)
@@ -147,37 +169,16 @@ func (s *Store) UpsertRecords(ctx context.Context, recs []qa.Record, source stri
 	return res, nil
 }
 
+// recordKey returns the rollup group of r, without scorecard.
+func recordKey(r *qa.Record) rollKey {
+	return rollKey{day: dayOf(ms(r.StartedAt)), agentID: r.AgentID, agentName: r.AgentName,
+		team: r.Team, channel: r.Channel}
+}
+
 // recs2args appends the filter columns of r.
 func recs2args(args []any, r *qa.Record) []any {
 	return append(args, r.ID, r.Channel, ms(r.StartedAt), r.AgentID, r.AgentName, r.Team,
 		r.CustomerTier, r.BusinessType, r.IsComplaint())
-}
-
-// currentRevs returns the current revision and hash of those ids that exist.
-func (s *Store) currentRevs(ctx context.Context, tx *sql.Tx, ids []string) (map[string]revHash, error) {
-	cur := make(map[string]revHash, len(ids))
-	for len(ids) > 0 {
-		n := min(maxParams, len(ids))
-		in, args := s.inList("id", 1, ids[:n])
-		rows, err := tx.QueryContext(ctx, `SELECT id, rev, hash FROM records WHERE `+in, args...)
-		if err != nil {
-			return nil, err
-		}
-		for rows.Next() {
-			var id string
-			var c revHash
-			if err := rows.Scan(&id, &c.rev, &c.hash); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			cur[id] = c
-		}
-		if err := rows.Close(); err != nil {
-			return nil, err
-		}
-		ids = ids[n:]
-	}
-	return cur, nil
 }
 
 // Record returns the current revision of record id and its number, or qa.ENotFound.

@@ -77,7 +77,7 @@ func OpenPostgres(tb testing.TB) *store.Store {
 	return s
 }
 
-// withSearchPath adds search_path=schema to a postgres:// URL; pgx sends it as a run-time parameter.
+// withSearchPath adds search_path=schema,public to a postgres:// URL; pgx sends it as a run-time parameter.
 func withSearchPath(dsn, schema string) (string, error) {
 	if !strings.HasPrefix(dsn, "postgres://") && !strings.HasPrefix(dsn, "postgresql://") {
 		return "", errors.New("want a postgres:// URL")
@@ -87,7 +87,7 @@ func withSearchPath(dsn, schema string) (string, error) {
 		return "", err
 	}
 	q := u.Query()
-	q.Set("search_path", schema)
+	q.Set("search_path", schema+",public") // public: where extensions such as pg_trgm live
 	u.RawQuery = q.Encode()
 	return u.String(), nil
 }
