@@ -35,8 +35,8 @@ type Env struct {
 	Stderr io.Writer
 	Now    func() time.Time
 	Log    *slog.Logger
-	// Serve starts the web console after `qloop demo`; nil until the console exists.
-	Serve func(ctx context.Context, st *store.Store, addr string) error
+	// Ready, when set, gets the web console's address once it listens (tests use port 0).
+	Ready func(addr string)
 }
 
 type command struct {
@@ -52,6 +52,7 @@ func commands() []command {
 		{"show", "查看记录 print a record's transcript with its findings marked", runShow},
 		{"stats", "统计 counts, pass rate and the most frequent failed items", runStats},
 		{"user", "用户 manage accounts: add | passwd | disable | enable | list", runUser},
+		{"serve", "控制台 start the web console and the REST API", runServe},
 		{"demo", "演示 generate demo data, import and inspect it", runDemo},
 		{"version", "print the version", func(_ context.Context, env *Env, _ []string) int {
 			fmt.Fprintln(env.Stdout, "qloop", Version)

@@ -6,11 +6,15 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
+	"strings"
 	"time"
 
+	"qloop/internal/auth"
 	"qloop/internal/demo"
 	"qloop/internal/ingest"
 	"qloop/internal/load"
+	"qloop/internal/qa"
 	"qloop/internal/store"
 )
 
@@ -54,14 +58,98 @@ func runDemo(ctx context.Context, env *Env, args []string) int {
   qloop scorecard show callcenter --db %[1]s 查看呼叫中心质检标准 the call-centre scorecard
   qloop inspect --file FILE --scorecard callcenter --json   在不入库的情况下试用质检标准 try a scorecard on a file
 `, *db)
-	if *noServe || env.Serve == nil {
+	if *noServe {
 		return ExitOK
 	}
-	fmt.Fprintf(env.Stdout, "\n控制台 web console: http://%s\n", *addr)
-	if err := env.Serve(ctx, st, *addr); err != nil {
+	if err := demoAccounts(ctx, env, st, opt); err != nil {
 		return fail(env, err)
 	}
-	return ExitOK
+	recDir, err := demoRecordings(ctx, st, *db)
+	if err != nil {
+		return fail(env, err)
+	}
+	return serve(ctx, env, st, *addr, recDir, false)
+}
+
+// demoAccount is one log-in the demo creates for a role.
+type demoAccount struct {
+	user, password, name string
+	role                 auth.Role
+	agentID, team        string
+}
+
+// demoAccounts creates one account per role (once), tied to the generated agents where the role
+// needs it, and prints the log-ins.
+func demoAccounts(ctx context.Context, env *Env, st *store.Store, opt demo.Options) error {
+	agents := demo.Agents(opt)
+	first := agents[0]
+	accounts := []demoAccount{
+		{"admin", "demo-admin", "系统管理员", auth.RoleAdmin, "", ""},
+		{"zhuguan", "demo-zhuguan", "质检主管 陈敏", auth.RoleSupervisor, "", ""},
+		{"zhijian", "demo-zhijian", "质检员 刘洋", auth.RoleInspector, "", ""},
+		{"zuzhang", "demo-zuzhang", "组长 " + first.Team, auth.RoleTeamLead, "", first.Team},
+		{"zuoxi", "demo-zuoxi", first.Name, auth.RoleAgent, first.ID, first.Team},
+		{"yunying", "demo-yunying", "运营经理 赵强", auth.RoleOps, "", ""},
+		{"yewu", "demo-yewu", "业务部门 孙丽", auth.RoleBusiness, "", ""},
+		{"jishu", "demo-jishu", "技术主管 周涛", auth.RoleTech, "", ""},
+	}
+	fmt.Fprintln(env.Stdout, "\n演示账号 demo log-ins (用户名 / 密码):")
+	for _, a := range accounts {
+		if _, err := st.UserByUsername(ctx, a.user); err != nil {
+			if qa.ErrorCode(err) != qa.ENotFound {
+				return err
+			}
+			hash, err := auth.HashPassword(a.password)
+			if err != nil {
+				return err
+			}
+			u := &auth.User{Username: a.user, Name: a.name, Role: a.role, AgentID: a.agentID, Team: a.team, Lang: "zh-CN",
+				CreatedAt: env.Now(), PasswordHash: hash}
+			if err := st.CreateUser(ctx, u); err != nil {
+				return err
+			}
+		}
+		fmt.Fprintf(env.Stdout, "  %-8s / %-13s %s\n", a.user, a.password, auth.RoleNames[a.role])
+	}
+	return nil
+}
+
+// demoRecordings writes synthetic audio for the first calls, beside the database, and returns the
+// directory the console resolves recording paths against.
+func demoRecordings(ctx context.Context, st *store.Store, db string) (string, error) {
+	if strings.Contains(db, "://") {
+		return "", nil
+	}
+	dir := strings.TrimSuffix(db, filepath.Ext(db)) + "-recordings"
+	page, err := st.Records(ctx, store.RecordFilter{Channel: qa.ChannelCall, Limit: 10})
+	if err != nil {
+		return "", err
+	}
+	for _, row := range page.Rows {
+		r, _, err := st.Record(ctx, row.ID)
+		if err != nil || r.Recording == "" || strings.Contains(r.Recording, "://") {
+			continue
+		}
+		p := filepath.Join(dir, filepath.Clean("/"+r.Recording))
+		if _, err := os.Stat(p); err == nil {
+			continue
+		}
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			return "", err
+		}
+		f, err := os.Create(p)
+		if err != nil {
+			return "", err
+		}
+		werr := demo.WriteRecording(f, r)
+		if cerr := f.Close(); werr == nil {
+			werr = cerr
+		}
+		if werr != nil {
+			return "", werr
+		}
+	}
+	return dir, nil
 }
 
 // importDemo streams generated records through the same loader as `qloop import`.

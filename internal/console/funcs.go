@@ -1,0 +1,124 @@
+package console
+
+import (
+	"fmt"
+	"html/template"
+	"net/url"
+	"sort"
+	"strings"
+	"time"
+
+	"qloop/internal/auth"
+	"qloop/internal/qa"
+)
+
+var cst = time.FixedZone("CST", 8*3600)
+
+func (c *Console) funcs() template.FuncMap {
+	return template.FuncMap{
+		"t":   func(lang, id string, args ...any) string { return c.cat.T(lang, id, args...) },
+		"can": func(u *auth.User, p string) bool { return u.Can(auth.Perm(p)) },
+		"roleName": func(lang string, r auth.Role) string {
+			if lang == "en" {
+				return string(r)
+			}
+			return auth.RoleNames[r]
+		},
+		"roles": func() []auth.Role { return auth.Roles },
+		"time": func(t time.Time) string {
+			if t.IsZero() {
+				return "—"
+			}
+			return t.In(cst).Format("2006-01-02 15:04")
+		},
+		"secs": func(p *float64) string {
+			if p == nil {
+				return ""
+			}
+			s := int(*p)
+			return fmt.Sprintf("%02d:%02d", s/60, s%60)
+		},
+		"score": func(p *float64) string {
+			if p == nil {
+				return "—"
+			}
+			return fmt.Sprintf("%.1f", *p)
+		},
+		"num":  func(f float64) string { return fmt.Sprintf("%.1f", f) },
+		"pct":  func(f float64) string { return fmt.Sprintf("%.1f%%", 100*f) },
+		"join": strings.Join,
+		"qs": func(q url.Values, kv ...string) string {
+			v := url.Values{}
+			for k, vs := range q {
+				if k != "cursor" {
+					v[k] = vs
+				}
+			}
+			for i := 0; i+1 < len(kv); i += 2 {
+				if kv[i+1] == "" {
+					v.Del(kv[i])
+				} else {
+					v.Set(kv[i], kv[i+1])
+				}
+			}
+			return v.Encode()
+		},
+		"segments": segments,
+		"split":    strings.Fields,
+		"inc":      func(i int) int { return i + 1 },
+		"anchors": func(m map[int]string) []anchor {
+			var out []anchor
+			for l, s := range m {
+				out = append(out, anchor{l, s})
+			}
+			sort.Slice(out, func(i, j int) bool { return out[i].Level > out[j].Level })
+			return out
+		},
+	}
+}
+
+type anchor struct {
+	Level int
+	Text  string
+}
+
+// segment is a run of a turn's text, marked when a failed finding points at it.
+type segment struct {
+	Text     string
+	Mark     bool
+	Items    string // item ids
+	Severity string
+	Note     string
+}
+
+// segments cuts a turn's text at the character spans of its failed findings, so the page can
+// highlight exactly the offending characters. Overlapping spans merge.
+func segments(text string, turn int, findings []qa.Finding) []segment {
+	rs := []rune(text)
+	marks := make([]*qa.Finding, len(rs))
+	for i := range findings {
+		f := &findings[i]
+		if f.Result != qa.ResultFail || f.Turn == nil || *f.Turn != turn || len(f.Span) != 2 {
+			continue
+		}
+		for k := max(0, f.Span[0]); k < min(len(rs), f.Span[1]); k++ {
+			if marks[k] == nil {
+				marks[k] = f
+			}
+		}
+	}
+	var out []segment
+	for i := 0; i < len(rs); {
+		j := i
+		for j < len(rs) && (marks[j] == nil) == (marks[i] == nil) && (marks[i] == nil || marks[j].Item == marks[i].Item) {
+			j++
+		}
+		s := segment{Text: string(rs[i:j])}
+		if f := marks[i]; f != nil {
+			s.Mark, s.Items, s.Severity, s.Note = true, f.Item, f.Severity, f.Note
+		}
+		out = append(out, s)
+		i = j
+	}
+	return out
+}

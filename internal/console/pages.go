@@ -1,0 +1,290 @@
+package console
+
+import (
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"qloop/internal/api"
+	"qloop/internal/auth"
+	"qloop/internal/qa"
+	"qloop/internal/store"
+	"qloop/internal/view"
+)
+
+func (c *Console) dashboard(w http.ResponseWriter, r *http.Request) error {
+	u := auth.FromContext(r.Context())
+	f, err := api.DashFilter(r.URL.Query())
+	if err != nil {
+		return err
+	}
+	if !view.RestrictDash(u, &f) {
+		return qa.NewError(qa.EForbidden, c.t(r, "error.no_scope"))
+	}
+	d, err := c.cfg.Store.Dashboard(r.Context(), f)
+	if err != nil {
+		return err
+	}
+	return c.render(w, r, http.StatusOK, "dashboard", map[string]any{"D": d, "Q": r.URL.Query(), "Query": r.URL.RawQuery})
+}
+
+func (c *Console) records(w http.ResponseWriter, r *http.Request) error {
+	u := auth.FromContext(r.Context())
+	q := r.URL.Query()
+	f, err := api.RecordFilter(q)
+	if err != nil {
+		return err
+	}
+	var page store.RecordPage
+	if view.Restrict(u, &f) {
+		if page, err = c.cfg.Store.Records(r.Context(), f); err != nil {
+			return err
+		}
+	}
+	data := map[string]any{"Page": page, "Q": q, "Scope": u.Scope()}
+	if u.Scope().All || u.Scope().Team != "" {
+		agents, err := c.cfg.Store.Agents(r.Context())
+		if err != nil {
+			return err
+		}
+		if t := u.Scope().Team; t != "" {
+			var mine []store.AgentInfo
+			for _, a := range agents {
+				if a.Team == t {
+					mine = append(mine, a)
+				}
+			}
+			agents = mine
+		}
+		data["Agents"] = agents
+	}
+	if u.Scope().All {
+		if data["Teams"], err = c.cfg.Store.Teams(r.Context()); err != nil {
+			return err
+		}
+	}
+	if data["BusinessTypes"], err = c.cfg.Store.BusinessTypes(r.Context()); err != nil {
+		return err
+	}
+	return c.render(w, r, http.StatusOK, "records", data)
+}
+
+// dimensionView groups one inspection's findings by the scorecard's dimensions.
+type dimensionView struct {
+	Dim   qa.Dimension
+	Items []itemView
+}
+
+type itemView struct {
+	Item    qa.Item
+	Finding qa.Finding
+}
+
+type inspectionView struct {
+	In   qa.Inspection
+	Dims []dimensionView
+}
+
+func (c *Console) record(w http.ResponseWriter, r *http.Request) error {
+	raw, _, err := api.VisibleRecord(r, c.cfg.Store, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	rec, rev, ins, err := api.LoadRecord(r, c.cfg.Store, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	var views []inspectionView
+	for _, in := range ins {
+		iv := inspectionView{In: in}
+		sc, _, _, err := c.cfg.Store.Scorecard(r.Context(), in.Scorecard, in.Version)
+		if err == nil {
+			byID := map[string]qa.Finding{}
+			for _, f := range in.Findings {
+				byID[f.Item] = f
+			}
+			for _, d := range sc.Dimensions {
+				dv := dimensionView{Dim: d}
+				for _, it := range d.Items {
+					dv.Items = append(dv.Items, itemView{Item: it, Finding: byID[it.ID]})
+				}
+				iv.Dims = append(iv.Dims, dv)
+			}
+		}
+		views = append(views, iv)
+	}
+	var findings []qa.Finding
+	if len(ins) > 0 {
+		findings = ins[0].Findings
+	}
+	return c.render(w, r, http.StatusOK, "record", map[string]any{"R": rec, "Rev": rev, "Inspections": views,
+		"Findings": findings, "Audio": c.recordingPath(raw) != "", "Masked": !auth.FromContext(r.Context()).Can(auth.PermPersonalData)})
+}
+
+// recordingPath resolves a record's recording to a readable local file, or "".
+func (c *Console) recordingPath(rec *qa.Record) string {
+	if rec.Recording == "" || c.cfg.Recordings == "" || strings.Contains(rec.Recording, "://") {
+		return ""
+	}
+	p := filepath.Join(c.cfg.Recordings, filepath.Clean("/"+rec.Recording))
+	if fi, err := os.Stat(p); err != nil || fi.IsDir() {
+		return ""
+	}
+	return p
+}
+
+// recording streams the audio with range support, so the player can seek to a turn.
+func (c *Console) recording(w http.ResponseWriter, r *http.Request) error {
+	rec, _, err := api.VisibleRecord(r, c.cfg.Store, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	p := c.recordingPath(rec) // the unmasked path: masking may hide a phone number in the file name
+	if p == "" {
+		return qa.NewError(qa.ENotFound, c.t(r, "record.no_audio"))
+	}
+	f, err := os.Open(p)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return err
+	}
+	http.ServeContent(w, r, filepath.Base(p), fi.ModTime(), f)
+	return nil
+}
+
+func (c *Console) scorecards(w http.ResponseWriter, r *http.Request) error {
+	list, err := c.cfg.Store.Scorecards(r.Context())
+	if err != nil {
+		return err
+	}
+	return c.render(w, r, http.StatusOK, "scorecards", map[string]any{"List": list})
+}
+
+func (c *Console) scorecard(w http.ResponseWriter, r *http.Request) error {
+	v, _ := strconv.Atoi(r.URL.Query().Get("version"))
+	sc, src, active, err := c.cfg.Store.Scorecard(r.Context(), r.PathValue("name"), v)
+	if err != nil {
+		return err
+	}
+	list, err := c.cfg.Store.Scorecards(r.Context())
+	if err != nil {
+		return err
+	}
+	var versions []store.ScorecardInfo
+	for _, s := range list {
+		if s.Name == sc.Name {
+			versions = append(versions, s)
+		}
+	}
+	return c.render(w, r, http.StatusOK, "scorecard", map[string]any{"S": sc, "Src": string(src), "Active": active, "Versions": versions})
+}
+
+func (c *Console) importPage(w http.ResponseWriter, r *http.Request) error {
+	return c.render(w, r, http.StatusOK, "imports", map[string]any{})
+}
+
+func (c *Console) importUpload(w http.ResponseWriter, r *http.Request) error {
+	r.Body = http.MaxBytesReader(w, r.Body, 256<<20)
+	f, hdr, err := r.FormFile("file")
+	if err != nil {
+		return c.render(w, r, http.StatusBadRequest, "imports", map[string]any{"Error": c.t(r, "import.no_file")})
+	}
+	defer f.Close()
+	res, err := api.Import(r.Context(), c.cfg.Store, auth.FromContext(r.Context()), f, hdr.Filename, r.PostFormValue("format"))
+	if err != nil {
+		if qa.ErrorCode(err) == qa.EInternal && !strings.Contains(err.Error(), "unknown format") {
+			return err
+		}
+		return c.render(w, r, http.StatusBadRequest, "imports", map[string]any{"Error": err.Error(), "Result": res})
+	}
+	return c.render(w, r, http.StatusOK, "imports", map[string]any{"Result": res})
+}
+
+func (c *Console) users(w http.ResponseWriter, r *http.Request) error {
+	us, err := c.cfg.Store.Users(r.Context())
+	if err != nil {
+		return err
+	}
+	return c.render(w, r, http.StatusOK, "users", map[string]any{"Users": us, "Flash": r.URL.Query().Get("done")})
+}
+
+func (c *Console) createUser(w http.ResponseWriter, r *http.Request) error {
+	u := &auth.User{Username: auth.NormalizeUsername(r.PostFormValue("username")), Name: strings.TrimSpace(r.PostFormValue("name")),
+		Role: auth.Role(r.PostFormValue("role")), AgentID: strings.TrimSpace(r.PostFormValue("agent_id")),
+		Team: strings.TrimSpace(r.PostFormValue("team")), Lang: "zh-CN", CreatedAt: c.cfg.Now()}
+	pw := r.PostFormValue("password")
+	err := u.Validate()
+	if err == nil {
+		err = auth.ValidatePassword(pw)
+	}
+	if err == nil {
+		if u.PasswordHash, err = auth.HashPassword(pw); err == nil {
+			err = c.cfg.Store.CreateUser(r.Context(), u)
+		}
+	}
+	if err != nil {
+		if qa.ErrorCode(err) == qa.EInternal {
+			return err
+		}
+		us, lerr := c.cfg.Store.Users(r.Context())
+		if lerr != nil {
+			return lerr
+		}
+		return c.render(w, r, http.StatusBadRequest, "users", map[string]any{"Users": us, "Error": err.Error(), "Form": u})
+	}
+	http.Redirect(w, r, "/users?done="+url.QueryEscape(u.Username), http.StatusSeeOther)
+	return nil
+}
+
+func (c *Console) updateUser(w http.ResponseWriter, r *http.Request) error {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		return qa.NewError(qa.ENotFound, "no such user")
+	}
+	u, err := c.cfg.Store.User(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	me := auth.FromContext(r.Context())
+	switch r.PostFormValue("action") {
+	case "disable", "enable":
+		if u.ID == me.ID {
+			return qa.NewError(qa.EInvalid, c.t(r, "users.not_self"))
+		}
+		u.Disabled = r.PostFormValue("action") == "disable"
+		if err := c.cfg.Store.UpdateUser(r.Context(), u); err != nil {
+			return err
+		}
+		if u.Disabled {
+			if _, err := c.cfg.Store.DeleteUserSessions(r.Context(), u.ID); err != nil {
+				return err
+			}
+		}
+	case "password":
+		pw := r.PostFormValue("password")
+		if err := auth.ValidatePassword(pw); err != nil {
+			return err
+		}
+		hash, err := auth.HashPassword(pw)
+		if err != nil {
+			return err
+		}
+		if err := c.cfg.Store.SetPassword(r.Context(), u.ID, hash); err != nil {
+			return err
+		}
+		if _, err := c.cfg.Store.DeleteUserSessions(r.Context(), u.ID); err != nil {
+			return err
+		}
+	default:
+		return qa.NewError(qa.EInvalid, "unknown action")
+	}
+	http.Redirect(w, r, "/users?done="+url.QueryEscape(u.Username), http.StatusSeeOther)
+	return nil
+}

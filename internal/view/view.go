@@ -1,0 +1,92 @@
+// Package view prepares records for one viewer: what they may see (their scope) and how (customer
+// personal data masked without the right). The API and the console both go through it, so the rules
+// of docs/roles.md hold the same on every surface.
+package view
+
+import (
+	"qloop/internal/auth"
+	"qloop/internal/mask"
+	"qloop/internal/qa"
+	"qloop/internal/store"
+)
+
+// Visible reports whether u may see r: everyone with the right, a team lead their team's records,
+// an agent their own.
+func Visible(u *auth.User, r *qa.Record) bool {
+	s := u.Scope()
+	switch {
+	case s.None:
+		return false
+	case s.All:
+		return true
+	case s.Team != "":
+		return r.Team == s.Team
+	default:
+		return r.AgentID == s.AgentID
+	}
+}
+
+// Restrict narrows a record filter to u's scope; it reports false when u may see nothing.
+func Restrict(u *auth.User, f *store.RecordFilter) bool {
+	s := u.Scope()
+	switch {
+	case s.None:
+		return false
+	case s.Team != "":
+		f.Team = s.Team
+	case s.AgentID != "":
+		f.AgentID = s.AgentID
+	}
+	return true
+}
+
+// RestrictDash narrows a dashboard filter to u's scope; false when u may see nothing.
+func RestrictDash(u *auth.User, f *store.DashFilter) bool {
+	s := u.Scope()
+	switch {
+	case s.None:
+		return false
+	case s.Team != "":
+		f.Team = s.Team
+	case s.AgentID != "":
+		f.AgentID = s.AgentID
+	}
+	return true
+}
+
+// Record returns r and its inspections as u may see them: masked copies unless u holds the
+// personal-data right. Masking keeps every string's length in characters, so evidence spans still
+// point at the right place.
+func Record(u *auth.User, r *qa.Record, ins []qa.Inspection) (*qa.Record, []qa.Inspection) {
+	if u.Can(auth.PermPersonalData) {
+		return r, ins
+	}
+	m := mask.Record(r)
+	out := make([]qa.Inspection, len(ins))
+	for i, in := range ins {
+		fs := mask.Findings(in.Findings, r.CustomerName)
+		// Evidence is re-cut from the masked turn where it points into one: a fragment masked on its
+		// own (half a phone number) might not be recognised.
+		for k := range fs {
+			f := &fs[k]
+			if f.Turn == nil || len(f.Span) != 2 || *f.Turn < 0 || *f.Turn >= len(m.Turns) {
+				continue
+			}
+			rs := []rune(m.Turns[*f.Turn].Text)
+			if f.Span[0] >= 0 && f.Span[0] <= f.Span[1] && f.Span[1] <= len(rs) {
+				f.Text = string(rs[f.Span[0]:f.Span[1]])
+			}
+		}
+		in.Findings = fs
+		out[i] = in
+	}
+	return m, out
+}
+
+// Text masks free text (a search snippet, an import reject line) for u.
+func Text(u *auth.User, s string) string {
+	if u.Can(auth.PermPersonalData) {
+		return s
+	}
+	return mask.Text(s)
+}
