@@ -7,3 +7,11 @@ func SetMaxParams(n int) (restore func()) {
 	maxParams = n
 	return func() { maxParams = old }
 }
+
+// SetDenseMatches sets how many FTS matches switch SQLite to walking records newest first; it
+// returns a func restoring the old value.
+func SetDenseMatches(n int) (restore func()) {
+	old := denseMatches
+	denseMatches = n
+	return func() { denseMatches = old }
+}

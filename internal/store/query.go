@@ -109,7 +109,11 @@ func (s *Store) Records(ctx context.Context, f RecordFilter) (RecordPage, error)
 			AND fi.record_id = r.id AND fi.item = ` + w.arg(f.FailedItem) + ")")
 	}
 	if f.Query != "" {
-		w.add(s.searchCond(&w, f.Query))
+		cond, err := s.searchCond(ctx, &w, f.Query)
+		if err != nil {
+			return page, err
+		}
+		w.add(cond)
 	}
 	var err error
 	if page.Total, err = s.countCapped(ctx, w); err != nil {

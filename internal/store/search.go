@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"database/sql"
+	"fmt"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -44,27 +46,48 @@ func (s *Store) saveSearchText(ctx context.Context, tx *sql.Tx, args []any) erro
 		`ON CONFLICT (id) DO UPDATE SET text = excluded.text`, 2, args)
 }
 
+// denseMatches is how many FTS matches make SQLite walk records newest first, checking each against
+// the matches, instead of looking every match up by id and sorting them all.
+var denseMatches = 5000
+
 // searchCond returns the condition on records r matching query q.
-func (s *Store) searchCond(w *where, q string) string {
+func (s *Store) searchCond(ctx context.Context, w *where, q string) (string, error) {
+	var plus string // a unary + keeps SQLite from driving the query by the id index
+	if s.dialect == SQLite && utf8.RuneCountInString(q) >= 3 {
+		var n int
+		err := s.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM record_fts WHERE record_fts MATCH $1
+			LIMIT `+strconv.Itoa(denseMatches+1)+`) t`, ftsPhrase(q)).Scan(&n)
+		if err != nil {
+			return "", fmt.Errorf("store: search records: %w", err)
+		}
+		if n > denseMatches {
+			plus = "+"
+		}
+	}
 	lo, hi := w.arg(q), w.arg(q+string(utf8.MaxRune)) // ids are compared bytewise on both databases
-	idPrefix := "(r.id >= " + lo + " AND r.id < " + hi + ")"
+	idPrefix := "(" + plus + "r.id >= " + lo + " AND " + plus + "r.id < " + hi + ")"
 	if utf8.RuneCountInString(q) < 3 {
 		fn := "instr"
 		if s.dialect == Postgres {
 			fn = "strpos"
 		}
 		return "(" + idPrefix + " OR EXISTS (SELECT 1 FROM record_search s WHERE s.id = r.id AND " +
-			fn + "(s.text, " + w.arg(q) + ") > 0))"
+			fn + "(s.text, " + w.arg(q) + ") > 0))", nil
 	}
 	if s.dialect == Postgres {
 		return "(" + idPrefix + " OR r.id IN (SELECT s.id FROM record_search s WHERE s.text LIKE " +
-			w.arg("%"+escapeLike(q)+"%") + "))"
+			w.arg("%"+escapeLike(q)+"%") + "))", nil
 	}
-	// An FTS5 phrase of the whole query: with the trigram tokenizer, a substring match.
-	phrase := `"` + strings.ReplaceAll(q, `"`, `""`) + `"`
-	return "(" + idPrefix + " OR r.id IN (SELECT s.id FROM record_fts JOIN record_search s ON s.doc = record_fts.rowid WHERE record_fts MATCH " +
-		w.arg(phrase) + "))"
+	match := "SELECT rowid FROM record_fts WHERE record_fts MATCH " + w.arg(ftsPhrase(q))
+	if plus != "" { // many matches: collect their rowids once, check each record walked
+		return "(" + idPrefix + " OR EXISTS (SELECT 1 FROM record_search s WHERE s.id = r.id AND s.doc IN (" +
+			match + ")))", nil
+	}
+	return "(" + idPrefix + " OR r.id IN (SELECT s.id FROM record_search s WHERE s.doc IN (" + match + ")))", nil
 }
+
+// ftsPhrase quotes q as one FTS5 phrase: with the trigram tokenizer, a substring match.
+func ftsPhrase(q string) string { return `"` + strings.ReplaceAll(q, `"`, `""`) + `"` }
 
 // escapeLike escapes the LIKE wildcards of s with backslash, PostgreSQL's default escape.
 func escapeLike(s string) string {
