@@ -1,6 +1,7 @@
 package api
 
 import (
+	"fmt"
 	"net/http"
 	"strconv"
 	"time"
@@ -132,7 +133,8 @@ func VisibleRecord(r *http.Request, st *store.Store, id string) (*qa.Record, int
 		return nil, 0, err
 	}
 	if !view.Visible(auth.FromContext(r.Context()), rec) {
-		return nil, 0, qa.NewError(qa.ENotFound, "no record "+strconv.Quote(id))
+		// Word for word the store's answer for a missing record, so the message cannot tell them apart.
+		return nil, 0, qa.NewError(qa.ENotFound, fmt.Sprintf("record %q not found", id))
 	}
 	return rec, rev, nil
 }
