@@ -122,17 +122,20 @@ func (h *Handler) updateUser(w http.ResponseWriter, r *http.Request) error {
 	if err := u.Validate(); err != nil {
 		return err
 	}
-	if err := h.Store.UpdateUser(r.Context(), u); err != nil {
-		return err
-	}
+	// Check and hash the password before anything is stored: a refused request changes nothing.
+	var hash string
 	if in.Password != nil {
 		if err := auth.ValidatePassword(*in.Password); err != nil {
 			return err
 		}
-		hash, err := auth.HashPassword(*in.Password)
-		if err != nil {
+		if hash, err = auth.HashPassword(*in.Password); err != nil {
 			return err
 		}
+	}
+	if err := h.Store.UpdateUser(r.Context(), u); err != nil {
+		return err
+	}
+	if in.Password != nil {
 		if err := h.Store.SetPassword(r.Context(), id, hash); err != nil {
 			return err
 		}
