@@ -41,7 +41,7 @@ type param struct {
 func routes() []route {
 	return []route{
 		{"GET", "/api/v1/openapi.json", "", "this OpenAPI document", "meta", nil, "", "", (*Handler).openAPI},
-		{"GET", "/api/v1/me", "", "the signed-in user", "users", nil, "", "User", (*Handler).me},
+		{"GET", "/api/v1/me", "", "the signed-in user and their permissions", "users", nil, "", "Me", (*Handler).me},
 		{"GET", "/api/v1/me/tokens", "", "the user's personal API tokens", "users", nil, "", "TokenList", (*Handler).listTokens},
 		{"POST", "/api/v1/me/tokens", "", "create a personal API token (the secret is shown once)", "users", nil, "TokenCreate", "TokenCreated", (*Handler).createToken},
 		{"DELETE", "/api/v1/me/tokens/{id}", "", "revoke a personal API token", "users", []param{{"id", "path", "integer", "token id", true}}, "", "", (*Handler).revokeToken},

@@ -44,7 +44,8 @@ var schemas = obj{
 	"UserUpdate":   props(nil, "name", str, "role", str, "agent_id", str, "team", str, "lang", str, "disabled", boolT, "password", str),
 	"TokenList":    props(nil, "tokens", arr(props(nil, "id", integ, "name", str, "created_at", str, "last_used", str))),
 	"TokenCreate":  props([]string{"name"}, "name", str),
-	"TokenCreated": props(nil, "id", integ, "name", str, "token", obj{"type": "string", "description": "qlp_…, shown once"}),
+	"TokenCreated": props(nil, "id", integ, "name", str, "token", obj{"type": "string", "description": "qlp_…, shown once"}, "note", str),
+	"Me":           props([]string{"user", "permissions"}, "user", ref("User"), "permissions", arr(str)),
 	"Finding": props([]string{"item", "result"}, "item", str, "result", obj{"type": "string", "enum": []string{"pass", "fail", "na"}},
 		"turn", obj{"type": "integer", "nullable": true}, "text", str, "start", obj{"type": "number", "nullable": true},
 		"severity", str, "span", arr(integ), "level", integ, "note", str, "hits", integ),
@@ -68,6 +69,10 @@ var schemas = obj{
 }
 
 var pathParam = regexp.MustCompile(`\{(\w+)\}`)
+
+// created are the operations that answer 201 Created, each with whether it may also answer 200
+// (an unchanged scorecard makes no new version).
+var created = map[string]bool{"POST /api/v1/me/tokens": false, "POST /api/v1/users": false, "POST /api/v1/scorecards": true}
 
 // Document builds the OpenAPI 3 document from the route table, so it cannot drift from the handlers.
 func Document() obj {
@@ -99,7 +104,14 @@ func Document() obj {
 		resps := obj{"default": obj{"description": "an error", "content": obj{"application/json": obj{"schema": ref("Error")}}}}
 		switch {
 		case rt.resp != "":
-			resps["200"] = obj{"description": "OK", "content": obj{"application/json": obj{"schema": ref(rt.resp)}}}
+			content := obj{"application/json": obj{"schema": ref(rt.resp)}}
+			also200, isCreate := created[rt.method+" "+rt.path]
+			if isCreate {
+				resps["201"] = obj{"description": "Created", "content": content}
+			}
+			if !isCreate || also200 {
+				resps["200"] = obj{"description": "OK", "content": content}
+			}
 		case rt.method == http.MethodDelete:
 			resps["204"] = obj{"description": "done"}
 		default:
