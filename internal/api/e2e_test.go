@@ -116,6 +116,7 @@ func TestAPIRoutesByRole(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		f := newFixture(t, st)
 		public := publicOps(t)
+		doc := api.Document()
 		callers := []string{"anonymous", "bad-token"}
 		for _, r := range auth.Roles {
 			callers = append(callers, string(r))
@@ -154,8 +155,8 @@ func TestAPIRoutesByRole(t *testing.T) {
 				}
 				t.Run(sc.name, func(t *testing.T) {
 					body := sc.run(t, f.h)
-					if sc.status < 300 && sc.status != http.StatusNoContent && !json.Valid(body) {
-						t.Errorf("success body is not JSON: %.200s", body)
+					if sc.status < 300 {
+						checkDocumented(t, doc, rt.Method, rt.Path, sc.status, body)
 					}
 				})
 			}
@@ -503,6 +504,46 @@ func TestOpenAPI(t *testing.T) {
 			if rec.Code == http.StatusMethodNotAllowed || strings.Contains(rec.Body.String(), catchAll) {
 				t.Errorf("%s (token %v) is documented but not served: %d %s", key, token != "", rec.Code, rec.Body)
 			}
+		}
+	}
+}
+
+// checkDocumented checks a success answer against the OpenAPI document: its status is documented for
+// the operation, and a JSON object answer has only the documented top-level fields.
+func checkDocumented(t *testing.T, doc map[string]any, method, path string, status int, body []byte) {
+	t.Helper()
+	get := func(v any, keys ...string) any {
+		for _, k := range keys {
+			m, _ := v.(map[string]any)
+			v = m[k]
+		}
+		return v
+	}
+	resp := get(doc, "paths", path, strings.ToLower(method), "responses", fmt.Sprint(status))
+	if resp == nil {
+		t.Errorf("%s %s answered %d, which is not documented", method, path, status)
+		return
+	}
+	if status == http.StatusNoContent {
+		return
+	}
+	var got map[string]any
+	if err := json.Unmarshal(body, &got); err != nil {
+		t.Errorf("success body is not a JSON object: %v: %.200s", err, body)
+		return
+	}
+	ref, _ := get(resp, "content", "application/json", "schema", "$ref").(string)
+	if ref == "" {
+		return
+	}
+	schema := get(doc, "components", "schemas", strings.TrimPrefix(ref, "#/components/schemas/"))
+	props, _ := get(schema, "properties").(map[string]any)
+	if props == nil {
+		return
+	}
+	for k := range got {
+		if _, ok := props[k]; !ok {
+			t.Errorf("%s %s: field %q is not in the documented schema %s", method, path, k, ref)
 		}
 	}
 }
