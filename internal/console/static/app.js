@@ -28,7 +28,7 @@
               grid: {left: 40, right: 20, top: 20, bottom: 30},
               tooltip: {trigger: 'axis'},
               xAxis: {type: 'category', data: t.map(function (x) { return x.Day; })},
-              yAxis: {type: 'value', min: function (v) { return Math.max(0, Math.floor(v.min - 5)); }, max: 100},
+              yAxis: {type: 'value', min: function (v) { return Math.max(0, Math.floor((v.min - 5) / 10) * 10); }, max: 100},
               series: [{type: 'line', name: label, smooth: true, showSymbol: false,
                 data: t.map(function (x) { return Math.round(x.AvgScore * 10) / 10; }), itemStyle: {color: '#2f6fdf'}}]
             });
