@@ -47,22 +47,40 @@ const (
 	PermImport        Perm = "imports"         // upload records
 	PermInspect       Perm = "inspect"         // run the automatic inspection
 	PermUsers         Perm = "users"           // manage accounts
+
+	PermSampling      Perm = "sampling"        // define and run sampling plans, assign review tasks
+	PermReview        Perm = "reviews"         // review the records assigned to them, write slips, mark problems
+	PermReviewManage  Perm = "reviews.manage"  // see every review queue and task, reassign tasks
+	PermDisputeRaise  Perm = "disputes.raise"  // dispute a reviewed score (agents their own, team leads their team's)
+	PermDisputeDecide Perm = "disputes.decide" // assign the second review of a dispute and decide it
+	PermCalibration   Perm = "calibration"     // run calibration sessions and fix the calibrated answer
+	PermSlipSign      Perm = "slips.sign"      // sign communication slips as QA supervisor
+	PermSlipLead      Perm = "slips.lead"      // sign slips for their team and record the talk with the agent
+	PermSlipAck       Perm = "slips.ack"       // acknowledge their own slips with feedback
+	PermIncidents     Perm = "incidents"       // receive and close major-incident reports
+	PermKnowledgeEdit Perm = "knowledge.edit"  // maintain the knowledge base of standard answers
+	PermAudit         Perm = "audit"           // read the whole audit trail
 )
 
 // Perms lists every permission in display order.
 var Perms = []Perm{PermRecordsAll, PermRecordsTeam, PermRecordsOwn, PermPersonalData, PermDashboard,
-	PermScorecardView, PermScorecardEdit, PermImport, PermInspect, PermUsers}
+	PermScorecardView, PermScorecardEdit, PermImport, PermInspect, PermUsers, PermSampling, PermReview,
+	PermReviewManage, PermDisputeRaise, PermDisputeDecide, PermCalibration, PermSlipSign, PermSlipLead, PermSlipAck,
+	PermIncidents, PermKnowledgeEdit, PermAudit}
 
 // Matrix is the permission matrix: the only place that says which role may do what.
 var Matrix = map[Role][]Perm{
-	RoleAdmin:      {PermRecordsAll, PermPersonalData, PermDashboard, PermScorecardView, PermScorecardEdit, PermImport, PermInspect, PermUsers},
-	RoleSupervisor: {PermRecordsAll, PermPersonalData, PermDashboard, PermScorecardView, PermScorecardEdit, PermImport, PermInspect},
-	RoleInspector:  {PermRecordsAll, PermDashboard, PermScorecardView, PermImport, PermInspect},
-	RoleTeamLead:   {PermRecordsTeam, PermDashboard, PermScorecardView},
-	RoleAgent:      {PermRecordsOwn, PermDashboard, PermScorecardView},
-	RoleOps:        {PermRecordsAll, PermDashboard, PermScorecardView},
-	RoleBusiness:   {PermRecordsAll, PermDashboard, PermScorecardView},
-	RoleTech:       {PermRecordsAll, PermDashboard, PermScorecardView, PermImport},
+	RoleAdmin: {PermRecordsAll, PermPersonalData, PermDashboard, PermScorecardView, PermScorecardEdit, PermImport, PermInspect, PermUsers,
+		PermAudit},
+	RoleSupervisor: {PermRecordsAll, PermPersonalData, PermDashboard, PermScorecardView, PermScorecardEdit, PermImport, PermInspect,
+		PermSampling, PermReview, PermReviewManage, PermDisputeDecide, PermCalibration, PermSlipSign, PermIncidents,
+		PermKnowledgeEdit, PermAudit},
+	RoleInspector: {PermRecordsAll, PermDashboard, PermScorecardView, PermImport, PermInspect, PermReview},
+	RoleTeamLead:  {PermRecordsTeam, PermDashboard, PermScorecardView, PermDisputeRaise, PermSlipLead},
+	RoleAgent:     {PermRecordsOwn, PermDashboard, PermScorecardView, PermDisputeRaise, PermSlipAck},
+	RoleOps:       {PermRecordsAll, PermDashboard, PermScorecardView, PermIncidents},
+	RoleBusiness:  {PermRecordsAll, PermDashboard, PermScorecardView},
+	RoleTech:      {PermRecordsAll, PermDashboard, PermScorecardView, PermImport},
 }
 
 // Can reports whether role r holds permission p.

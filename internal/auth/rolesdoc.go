@@ -17,16 +17,28 @@ var PermNames = map[Perm]string{
 	PermImport:        "导入记录 upload records",
 	PermInspect:       "运行自动质检 run the automatic inspection",
 	PermUsers:         "账号管理 manage accounts",
+	PermSampling:      "抽样计划 define and run sampling plans, which create review tasks",
+	PermReview:        "人工复核 review the records assigned to them, mark problems, write communication slips",
+	PermReviewManage:  "复核任务管理 see every review queue and reassign tasks",
+	PermDisputeRaise:  "申诉 dispute a reviewed score (agents their own records, team leads their team's)",
+	PermDisputeDecide: "申诉裁决 assign the second, blind review of a dispute and decide it",
+	PermCalibration:   "校准 run calibration sessions and fix the calibrated answer",
+	PermSlipSign:      "沟通单签批 sign communication slips as QA supervisor",
+	PermSlipLead:      "沟通单组长签字 sign their team's slips and record the talk with the agent",
+	PermSlipAck:       "沟通单确认 acknowledge their own slips with feedback",
+	PermIncidents:     "重大事故 receive major-incident reports at once and close them",
+	PermKnowledgeEdit: "知识库维护 maintain the standard answers of the knowledge base",
+	PermAudit:         "审计日志 read the whole audit trail",
 }
 
 // roleDuties say what each role does; RolesMarkdown adds what the matrix lets it see.
 var roleDuties = map[Role]string{
 	RoleAdmin:      "runs qloop: accounts, scorecards, imports and inspections.",
-	RoleSupervisor: "owns the QA process: maintains scorecards, runs inspections and reads every result.",
-	RoleInspector:  "imports records, runs inspections and reviews their findings.",
-	RoleTeamLead:   "coaches a team of agents from their results.",
-	RoleAgent:      "serves customers and reads how their own conversations were judged, and by which standard.",
-	RoleOps:        "follows service quality across all teams on the dashboard.",
+	RoleSupervisor: "owns the QA process: maintains scorecards and the knowledge base, plans sampling, decides disputes, calibrates inspectors and signs communication slips.",
+	RoleInspector:  "reviews the records assigned to them, marks problems and major incidents, and writes communication slips.",
+	RoleTeamLead:   "coaches a team of agents from their results: signs their communication slips, records the talks, may dispute their scores.",
+	RoleAgent:      "serves customers, reads how their own conversations were judged and by which standard, disputes a score and acknowledges slips.",
+	RoleOps:        "follows service quality across all teams on the dashboard and receives major-incident reports.",
 	RoleBusiness:   "reads results to act on the complaints and product issues of their business line.",
 	RoleTech:       "runs the integrations that feed qloop with records.",
 }

@@ -46,7 +46,9 @@ func (u *User) Scope() Scope {
 type ctxKey struct{}
 
 // WithUser returns ctx carrying the signed-in user.
-func WithUser(ctx context.Context, u *User) context.Context { return context.WithValue(ctx, ctxKey{}, u) }
+func WithUser(ctx context.Context, u *User) context.Context {
+	return context.WithValue(ctx, ctxKey{}, u)
+}
 
 // FromContext returns the signed-in user, or nil.
 func FromContext(ctx context.Context) *User {

@@ -41,7 +41,7 @@ func New(cfg Config) http.Handler {
 	(&api.Handler{Store: cfg.Store, Log: cfg.Log, Now: cfg.Now}).Register(mux)
 	console.New(console.Config{Store: cfg.Store, Log: cfg.Log, Now: cfg.Now, SessionTTL: SessionTTL,
 		SecureCookies: !cfg.InsecureCookies, Recordings: cfg.Recordings,
-		Limiter:       auth.NewLimiter(5, 15*time.Minute, cfg.Now)}).Register(mux)
+		Limiter: auth.NewLimiter(5, 15*time.Minute, cfg.Now)}).Register(mux)
 	a := &authn{store: cfg.Store, now: cfg.Now}
 	cop := http.NewCrossOriginProtection()
 	return recoverer(cfg.Log, logRequests(cfg.Log, headers(cop.Handler(a.wrap(mux)))))
