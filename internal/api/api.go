@@ -12,11 +12,13 @@ import (
 	"qloop/internal/auth"
 	"qloop/internal/qa"
 	"qloop/internal/store"
+	"qloop/internal/workflow"
 )
 
 // Handler serves the API.
 type Handler struct {
 	Store *store.Store
+	Flow  *workflow.Service
 	Log   *slog.Logger
 	Now   func() time.Time
 }
@@ -39,7 +41,7 @@ type param struct {
 
 // routes is the whole API table.
 func routes() []route {
-	return []route{
+	return append([]route{
 		{"GET", "/api/v1/openapi.json", "", "this OpenAPI document", "meta", nil, "", "", (*Handler).openAPI},
 		{"GET", "/api/v1/me", "", "the signed-in user and their permissions", "users", nil, "", "Me", (*Handler).me},
 		{"GET", "/api/v1/me/tokens", "", "the user's personal API tokens", "users", nil, "", "TokenList", (*Handler).listTokens},
@@ -56,7 +58,7 @@ func routes() []route {
 		{"GET", "/api/v1/users", auth.PermUsers, "every account", "users", nil, "", "UserList", (*Handler).listUsers},
 		{"POST", "/api/v1/users", auth.PermUsers, "create an account", "users", nil, "UserCreate", "User", (*Handler).createUser},
 		{"PATCH", "/api/v1/users/{id}", auth.PermUsers, "change an account (name, role, team, agent id, language, disabled, password)", "users", []param{{"id", "path", "integer", "user id", true}}, "UserUpdate", "User", (*Handler).updateUser},
-	}
+	}, workflowRoutes()...)
 }
 
 // Register adds every API route to mux.

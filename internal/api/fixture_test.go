@@ -19,8 +19,10 @@ import (
 	"qloop/internal/load"
 	"qloop/internal/mask"
 	"qloop/internal/qa"
+	"qloop/internal/sample"
 	"qloop/internal/server"
 	"qloop/internal/store"
+	"qloop/internal/workflow"
 )
 
 // Personal data in the customer turns of testdata/personal.jsonl (real shapes: a CN mobile, an ID
@@ -57,6 +59,9 @@ type fixture struct {
 	tokens map[auth.Role]string // a personal API token per role
 	spare  map[auth.Role]int64  // one more token per role, for the DELETE route
 	target int64                // an account for the PATCH route (not anybody's own)
+	plan   int64                // a sampling plan (inspector: the inspector account)
+	task   int64                // an open review task of the inspector on piiRec
+	flow   *workflow.Service
 }
 
 // syncBuffer is a bytes.Buffer safe for the logger and the test to share.
@@ -131,7 +136,21 @@ func newFixture(t *testing.T, st *store.Store) *fixture {
 	f.target = f.createUser(t, &auth.User{Username: "target", Name: "被修改的账号", Role: auth.RoleOps}, "pw-target-2026").ID
 
 	log := slog.New(slog.NewTextHandler(f.logs, &slog.HandlerOptions{Level: slog.LevelDebug, ReplaceAttr: mask.ReplaceAttr}))
-	f.h = server.New(server.Config{Store: st, Log: log, InsecureCookies: true})
+	f.flow = &workflow.Service{Store: st, Log: log}
+	f.h = server.New(server.Config{Store: st, Log: log, InsecureCookies: true, Flow: f.flow})
+
+	sup := f.users[auth.RoleSupervisor]
+	sp, _, err := f.flow.SavePlan(ctx, sup, sample.Plan{Name: "fixture", Rate: 0.05, StrataBy: []string{"agent"},
+		Inspectors: []sample.Quota{{Inspector: string(auth.RoleInspector), Quota: 5}}})
+	if err != nil {
+		t.Fatalf("fixture plan: %v", err)
+	}
+	f.plan = sp.ID
+	tk, err := f.flow.AssignTask(ctx, sup, piiRec, f.users[auth.RoleInspector].ID)
+	if err != nil {
+		t.Fatalf("fixture task: %v", err)
+	}
+	f.task = tk.ID
 	return f
 }
 

@@ -28,6 +28,7 @@ func runDemo(ctx context.Context, env *Env, args []string) int {
 	seed := fs.Int64("seed", 1, "random seed: the same seed gives the same data")
 	addr := fs.String("addr", "127.0.0.1:8080", "address of the web console")
 	noServe := fs.Bool("no-serve", false, "do not start the web console afterwards")
+	flow := workflowFlags(fs)
 	out := fs.String("out", "", "only write the generated records to this JSON Lines file (no database), e.g. for benchmarks")
 	if _, ok := parse(fs, args); !ok {
 		return ExitUsage
@@ -68,7 +69,7 @@ func runDemo(ctx context.Context, env *Env, args []string) int {
 	if err != nil {
 		return fail(env, err)
 	}
-	return serve(ctx, env, st, *addr, recDir, false)
+	return serve(ctx, env, st, *addr, recDir, false, flow)
 }
 
 // demoAccount is one log-in the demo creates for a role.

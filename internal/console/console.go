@@ -23,6 +23,7 @@ import (
 	"qloop/internal/i18n"
 	"qloop/internal/qa"
 	"qloop/internal/store"
+	"qloop/internal/workflow"
 )
 
 //go:embed templates/*.html
@@ -37,6 +38,7 @@ const SessionCookie = "qloop_session"
 // Config is what the console needs.
 type Config struct {
 	Store         *store.Store
+	Flow          *workflow.Service
 	Log           *slog.Logger
 	Now           func() time.Time
 	SessionTTL    time.Duration

@@ -16,6 +16,7 @@ import (
 	"qloop/internal/auth"
 	"qloop/internal/console"
 	"qloop/internal/store"
+	"qloop/internal/workflow"
 )
 
 // Config is what a server needs.
@@ -27,6 +28,8 @@ type Config struct {
 	// cookies on http://localhost and 127.0.0.1 already). Behind TLS, leave it off.
 	InsecureCookies bool
 	Recordings      string // directory that relative recording paths are resolved against
+	// Flow runs the review workflow; nil = defaults (7-day dispute window, no incident webhook).
+	Flow *workflow.Service
 }
 
 // SessionTTL is how long a console session lasts without a new sign-in.
@@ -37,9 +40,12 @@ func New(cfg Config) http.Handler {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
+	if cfg.Flow == nil {
+		cfg.Flow = &workflow.Service{Store: cfg.Store, Log: cfg.Log}
+	}
 	mux := http.NewServeMux()
-	(&api.Handler{Store: cfg.Store, Log: cfg.Log, Now: cfg.Now}).Register(mux)
-	console.New(console.Config{Store: cfg.Store, Log: cfg.Log, Now: cfg.Now, SessionTTL: SessionTTL,
+	(&api.Handler{Store: cfg.Store, Flow: cfg.Flow, Log: cfg.Log, Now: cfg.Now}).Register(mux)
+	console.New(console.Config{Store: cfg.Store, Flow: cfg.Flow, Log: cfg.Log, Now: cfg.Now, SessionTTL: SessionTTL,
 		SecureCookies: !cfg.InsecureCookies, Recordings: cfg.Recordings,
 		Limiter: auth.NewLimiter(5, 15*time.Minute, cfg.Now)}).Register(mux)
 	a := &authn{store: cfg.Store, now: cfg.Now}
