@@ -15,3 +15,15 @@ func SetDenseMatches(n int) (restore func()) {
 	denseMatches = n
 	return func() { denseMatches = old }
 }
+
+// UpdateAudit tries to change every audit line inside tx.
+func UpdateAudit(tx *Tx) error {
+	_, err := tx.tx.ExecContext(tx.ctx, `UPDATE audit_log SET actor = 'mallory'`)
+	return err
+}
+
+// DeleteAudit tries to delete every audit line inside tx.
+func DeleteAudit(tx *Tx) error {
+	_, err := tx.tx.ExecContext(tx.ctx, `DELETE FROM audit_log`)
+	return err
+}
