@@ -42,7 +42,7 @@ agent=$(curl -fs -b "qloop_session=$cookie" "$base/api/v1/records?limit=1" | sed
 pct() {
 	for _ in 1 2 3; do curl -fs -o /dev/null -b "qloop_session=$cookie" "$1"; done
 	for _ in $(seq 1 40); do curl -fs -o /dev/null -b "qloop_session=$cookie" -w '%{time_total}\n' "$1"; done |
-		sort -n | awk '{v[NR]=$1} END {printf "%.0f %.0f", v[int(NR*0.5)]*1000, v[int(NR*0.95)]*1000}'
+		sort -n | awk '{v[NR]=$1} END {printf "%.0f %.0f\n", v[int(NR*0.5)]*1000, v[int(NR*0.95)]*1000}'
 }
 printf '\n%s records in SQLite; %s cores\n' "$n" "$(nproc)"
 printf '%-44s %8s %8s\n' "page" "p50 ms" "p95 ms"

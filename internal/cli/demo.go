@@ -13,9 +13,12 @@ import (
 	"qloop/internal/auth"
 	"qloop/internal/demo"
 	"qloop/internal/ingest"
+	"qloop/internal/knowledge"
 	"qloop/internal/load"
 	"qloop/internal/qa"
+	"qloop/internal/sample"
 	"qloop/internal/store"
+	"qloop/internal/workflow"
 )
 
 func runDemo(ctx context.Context, env *Env, args []string) int {
@@ -65,6 +68,9 @@ func runDemo(ctx context.Context, env *Env, args []string) int {
 	if err := demoAccounts(ctx, env, st, opt); err != nil {
 		return fail(env, err)
 	}
+	if err := demoWorkflow(ctx, env, st); err != nil {
+		return fail(env, err)
+	}
 	recDir, err := demoRecordings(ctx, st, *db)
 	if err != nil {
 		return fail(env, err)
@@ -88,6 +94,7 @@ func demoAccounts(ctx context.Context, env *Env, st *store.Store, opt demo.Optio
 		{"admin", "demo-admin", "系统管理员", auth.RoleAdmin, "", ""},
 		{"zhuguan", "demo-zhuguan", "质检主管 陈敏", auth.RoleSupervisor, "", ""},
 		{"zhijian", "demo-zhijian", "质检员 刘洋", auth.RoleInspector, "", ""},
+		{"zhijian2", "demo-zhijian2", "质检员 黄静", auth.RoleInspector, "", ""},
 		{"zuzhang", "demo-zuzhang", "组长 " + first.Team, auth.RoleTeamLead, "", first.Team},
 		{"zuoxi", "demo-zuoxi", first.Name, auth.RoleAgent, first.ID, first.Team},
 		{"yunying", "demo-yunying", "运营经理 赵强", auth.RoleOps, "", ""},
@@ -112,6 +119,45 @@ func demoAccounts(ctx context.Context, env *Env, st *store.Store, opt demo.Optio
 		}
 		fmt.Fprintf(env.Stdout, "  %-8s / %-13s %s\n", a.user, a.password, auth.RoleNames[a.role])
 	}
+	return nil
+}
+
+// demoWorkflow gives the console something to review: the shipped knowledge base and a monthly
+// sampling plan, run once, whose tasks wait in the inspectors' queues. Run again, it adds nothing.
+func demoWorkflow(ctx context.Context, env *Env, st *store.Store) error {
+	sup, err := st.UserByUsername(ctx, "zhuguan")
+	if err != nil {
+		return err
+	}
+	flow := &workflow.Service{Store: st, Log: env.Log}
+	kb, err := st.Knowledge(ctx)
+	if err != nil {
+		return err
+	}
+	if len(kb) == 0 {
+		for _, e := range knowledge.Defaults() {
+			if err := flow.SaveKnowledge(ctx, sup, &e); err != nil {
+				return err
+			}
+		}
+	}
+	if _, err := st.PlanByName(ctx, "monthly"); err == nil {
+		return nil
+	}
+	below := 40.0
+	sp, _, err := flow.SavePlan(ctx, sup, sample.Plan{Name: "monthly", Title: "月度抽检 (演示)", Rate: 0.01,
+		StrataBy: []string{sample.ByAgent, sample.ByChannel}, MinPerAgent: 1,
+		Inspectors: []sample.Quota{{Inspector: "zhijian", Quota: 40}, {Inspector: "zhijian2", Quota: 20}},
+		Full:       sample.FullRules{ScoreBelow: &below, MinTransfers: 3}})
+	if err != nil {
+		return err
+	}
+	run, err := flow.RunPlan(ctx, sup, sp.ID, 1)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "\n抽样计划 monthly: 抽取 %d 条, 生成 %d 条复核任务 drew %d records, %d review tasks for zhijian and zhijian2\n",
+		len(run.Result.Draws), run.Tasks, len(run.Result.Draws), run.Tasks)
 	return nil
 }
 
