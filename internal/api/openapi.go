@@ -2,6 +2,8 @@ package api
 
 import (
 	"net/http"
+
+	"qloop/internal/knowledge"
 	"regexp"
 	"strings"
 )
@@ -49,9 +51,10 @@ var schemas = obj{
 	"Finding": props([]string{"item", "result"}, "item", str, "result", obj{"type": "string", "enum": []string{"pass", "fail", "na"}},
 		"turn", obj{"type": "integer", "nullable": true}, "text", str, "start", obj{"type": "number", "nullable": true},
 		"severity", str, "span", arr(integ), "level", integ, "note", str, "hits", integ),
-	"Inspection":   props(nil, "id", str, "scorecard", str, "version", integ, "score", num, "passed", boolT, "fatal", boolT, "findings", arr(ref("Finding"))),
-	"Record":       obj{"type": "object", "description": "a service record in the canonical format (FORMAT.md); customer fields masked without the personal-data right"},
-	"RecordDetail": props(nil, "record", ref("Record"), "rev", integ, "inspections", arr(ref("Inspection")), "masked", boolT),
+	"Inspection": props(nil, "id", str, "scorecard", str, "version", integ, "score", num, "passed", boolT, "fatal", boolT, "findings", arr(ref("Finding"))),
+	"Record":     obj{"type": "object", "description": "a service record in the canonical format (FORMAT.md); customer fields masked without the personal-data right"},
+	"RecordDetail": props(nil, "record", ref("Record"), "rev", integ, "inspections", arr(ref("Inspection")), "masked", boolT,
+		"knowledge", arr(schemaFor[knowledge.Result]())),
 	"RecordRow": props(nil, "ID", str, "Channel", str, "StartedAt", str, "AgentID", str, "AgentName", str, "Team", str, "BusinessType", str,
 		"Score", obj{"type": "number", "nullable": true}, "Passed", boolT, "Fatal", boolT, "Scorecard", str, "Version", integ, "Failed", arr(str)),
 	"RecordPage": props(nil, "Rows", arr(ref("RecordRow")), "Next", str, "Total", integ, "TotalCapped", boolT),

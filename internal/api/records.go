@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"qloop/internal/auth"
+	"qloop/internal/knowledge"
 	"qloop/internal/qa"
 	"qloop/internal/store"
 	"qloop/internal/view"
@@ -123,6 +124,9 @@ type recordDetail struct {
 	Rev         int             `json:"rev"`
 	Inspections []qa.Inspection `json:"inspections"`
 	Masked      bool            `json:"masked"`
+	// Knowledge is each knowledge-base topic the customer raised and the key facts the agent's
+	// answer covered or missed (B4).
+	Knowledge []knowledge.Result `json:"knowledge"`
 }
 
 // VisibleRecord returns the record unmasked if u may see it at all, else not-found (so that its
@@ -163,7 +167,15 @@ func (h *Handler) getRecord(w http.ResponseWriter, r *http.Request) error {
 		ins = []qa.Inspection{}
 	}
 	u := auth.FromContext(r.Context())
-	return writeJSON(w, http.StatusOK, recordDetail{Record: rec, Rev: rev, Inspections: ins, Masked: !u.Can(auth.PermPersonalData)})
+	kb, err := h.Flow.Knowledge(r.Context())
+	if err != nil {
+		return err
+	}
+	found := kb.Check(rec) // on the record as the caller sees it, so no unmasked text can slip through
+	if found == nil {
+		found = []knowledge.Result{}
+	}
+	return writeJSON(w, http.StatusOK, recordDetail{Record: rec, Rev: rev, Inspections: ins, Masked: !u.Can(auth.PermPersonalData), Knowledge: found})
 }
 
 // DashFilter reads the dashboard filters of a query string (shared with the console).

@@ -213,3 +213,19 @@ func TestCalibrationSession(t *testing.T) {
 		f.call(t, f.tokens[auth.RoleAgent], "GET", path, "", 404, nil)
 	})
 }
+
+// TestKnowledgeOnRecord: a knowledge-base topic raised by the customer shows on the record and the
+// review form with the key facts the agent's answer missed; mistakes in an entry are all reported.
+func TestKnowledgeOnRecord(t *testing.T) {
+	f := newFixture(t, storetest.Open(t))
+	sup := f.tokens[auth.RoleSupervisor]
+	f.call(t, sup, "POST", "/api/v1/knowledge", `{"topic":"","triggers":[],"facts":[]}`, 400, nil, "topic", "triggers", "facts")
+	f.call(t, f.tokens[auth.RoleInspector], "POST", "/api/v1/knowledge", `{"topic":"年费"}`, 403, nil)
+	entry := `{"topic":"年费重复扣收","triggers":["扣了两次年费"],"facts":[{"name":"核实扣费","any":["核实"]},{"name":"退还","any":["退还","退回"]}],"answer":"先核实扣费记录, 重复扣收的年费三个工作日内退回。"}`
+	f.call(t, sup, "POST", "/api/v1/knowledge", entry, 200, nil, `"id":`)
+	for _, p := range []string{"/api/v1/records/" + piiRec, fmt.Sprintf("/api/v1/reviews/%d", f.task)} {
+		f.call(t, f.tokens[auth.RoleInspector], "GET", p, "", 200, nil, `"topic":"年费重复扣收"`, `"missing":["核实扣费","退还"]`, `"trigger":"扣了两次年费"`, "三个工作日内退回")
+	}
+	f.call(t, f.tokens[auth.RoleAgent], "GET", "/api/v1/records/"+piiRec, "", 200, nil, `"missing":["核实扣费","退还"]`)
+	f.call(t, sup, "GET", "/api/v1/audit?entity=knowledge", "", 200, nil, `"action":"knowledge.save"`)
+}
