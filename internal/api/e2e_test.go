@@ -100,7 +100,7 @@ func (f *fixture) routeCases(role auth.Role) map[string]routeCase {
 		"POST /api/v1/sampling-plans/{id}/runs":  {perm: auth.PermSampling, path: fmt.Sprintf("/api/v1/sampling-plans/%d/runs", f.plan), body: `{"seed":3}`, status: 201, contains: []string{`"seed":3`, `"strata":[`}},
 		"GET /api/v1/sample-size":                {perm: auth.PermSampling, path: "/api/v1/sample-size?population=1000&confidence=0.95&margin=0.05", status: 200, contains: []string{`"size":278`}},
 		"GET /api/v1/reviews":                    {perm: auth.PermReview, path: "/api/v1/reviews?status=open", status: 200, contains: []string{`"tasks":[`}},
-		"POST /api/v1/reviews":                   {perm: auth.PermReviewManage, path: "/api/v1/reviews", body: fmt.Sprintf(`{"record_id":%q,"inspector_id":%d}`, piiRec, f.users[auth.RoleInspector].ID), status: 201, contains: []string{`"reason":"manual"`}},
+		"POST /api/v1/reviews":                   {perm: auth.PermReviewManage, path: "/api/v1/reviews", body: fmt.Sprintf(`{"record_id":%q,"inspector_id":%d}`, f.untasked(), f.users[auth.RoleInspector].ID), status: 201, contains: []string{`"reason":"manual"`}},
 		"GET /api/v1/reviews/{id}":               {perm: auth.PermReview, path: fmt.Sprintf("/api/v1/reviews/%d", f.task), status: 200, contains: []string{`"items":[`, `"record_id":"` + piiRec + `"`}},
 		"POST /api/v1/reviews/{id}":              {perm: auth.PermReview, path: "/api/v1/reviews/999999", body: `{"items":[]}`, status: 404, contains: []string{`"not_found"`}},
 		"GET /api/v1/records/{id}/reviews":       {path: "/api/v1/records/" + piiRec + "/reviews", status: 200, contains: []string{`"reviews":[`}},

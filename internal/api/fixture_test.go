@@ -314,3 +314,13 @@ func (f *fixture) getJSON(t *testing.T, role auth.Role, path string, v any) {
 		t.Fatalf("GET %s: %v", path, err)
 	}
 }
+
+// untasked returns a loaded record without an open review task (one may not be given twice).
+func (f *fixture) untasked() string {
+	for _, r := range f.recs {
+		if ts, err := f.st.Tasks(context.Background(), store.TaskFilter{RecordID: r.ID, Status: "open"}); err == nil && len(ts) == 0 {
+			return r.ID
+		}
+	}
+	return ""
+}

@@ -228,4 +228,26 @@ func TestKnowledgeOnRecord(t *testing.T) {
 	}
 	f.call(t, f.tokens[auth.RoleAgent], "GET", "/api/v1/records/"+piiRec, "", 200, nil, `"missing":["核实扣费","退还"]`)
 	f.call(t, sup, "GET", "/api/v1/audit?entity=knowledge", "", 200, nil, `"action":"knowledge.save"`)
+
+	// A topic whose phrase is personal data never quotes it to a role without the right.
+	f.call(t, sup, "POST", "/api/v1/knowledge", `{"topic":"手机号","triggers":["`+piiPhone+`"],"facts":[{"name":"核实","any":["核实"]}],"answer":"核实身份"}`, 200, nil)
+	for _, p := range []string{"/api/v1/records/" + piiRec, fmt.Sprintf("/api/v1/reviews/%d", f.task)} {
+		apiScenario{method: "GET", path: p, token: f.tokens[auth.RoleInspector], status: 200, absent: secrets}.run(t, f.h)
+	}
+	f.call(t, sup, "GET", fmt.Sprintf("/api/v1/reviews/%d", f.task), "", 200, nil, `"trigger":"`+piiPhone+`"`)
+}
+
+// TestDisputeTextMasked: a dispute's reason quoting the customer is masked for roles without the right.
+func TestDisputeTextMasked(t *testing.T) {
+	f := newFixture(t, storetest.Open(t))
+	var rv review.Review
+	f.call(t, f.tokens[auth.RoleInspector], "POST", fmt.Sprintf("/api/v1/reviews/%d", f.task), `{"items":[]}`, 201, &rv)
+	var d review.Dispute
+	f.call(t, f.tokens[auth.RoleAgent], "POST", "/api/v1/disputes", fmt.Sprintf(`{"review_id":%d,"reason":"客户%s自己说手机%s打不通"}`, rv.ID, piiName, piiPhone), 201, &d)
+	for _, r := range []auth.Role{auth.RoleAgent, auth.RoleTeamLead, auth.RoleInspector, auth.RoleOps} {
+		for _, p := range []string{"/api/v1/disputes", fmt.Sprintf("/api/v1/disputes/%d", d.ID)} {
+			apiScenario{method: "GET", path: p, token: f.tokens[r], status: 200, absent: []string{piiPhone}}.run(t, f.h)
+		}
+	}
+	f.call(t, f.tokens[auth.RoleSupervisor], "GET", fmt.Sprintf("/api/v1/disputes/%d", d.ID), "", 200, nil, piiPhone)
 }

@@ -126,6 +126,10 @@ func TestWorkflowDisputeAndSlip(t *testing.T) {
 		f.call(t, tk[auth.RoleAgent], "POST", "/api/v1/disputes", raise, 201, &d, `"status":"open"`)
 		f.call(t, tk[auth.RoleTeamLead], "POST", "/api/v1/disputes", raise, 409, nil, "already disputed")
 		f.call(t, tk[auth.RoleAgent], "GET", "/api/v1/records/"+piiRec+"/reviews", "", 200, nil, `"status":"disputed"`)
+		f.call(t, tk[auth.RoleInspector], "POST", "/api/v1/slips", fmt.Sprintf(`{"review_id":%d,"problem":"x"}`, first.ID), 409, nil, "final review")
+		again := fmt.Sprintf(`{"record_id":%q,"inspector_id":%d}`, piiRec, f.users[auth.RoleInspector].ID)
+		f.call(t, tk[auth.RoleSupervisor], "POST", "/api/v1/reviews", again, 201, nil)
+		f.call(t, tk[auth.RoleSupervisor], "POST", "/api/v1/reviews", again, 409, nil, "already waits for review")
 
 		// Assignment: a supervisor only, and never to the first reviewer (双人复核).
 		f.call(t, tk[auth.RoleAgent], "POST", fmt.Sprintf("/api/v1/disputes/%d/assign", d.ID), fmt.Sprintf(`{"inspector_id":%d}`, insp2.ID), 403, nil)

@@ -136,6 +136,7 @@ func demoWorkflow(ctx context.Context, env *Env, st *store.Store) error {
 	}
 	if len(kb) == 0 {
 		for _, e := range knowledge.Defaults() {
+			e.ID = 0 // the store numbers entries
 			if err := flow.SaveKnowledge(ctx, sup, &e); err != nil {
 				return err
 			}

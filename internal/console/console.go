@@ -106,6 +106,7 @@ func (c *Console) Register(mux *http.ServeMux) {
 	mux.Handle("GET /users", c.page(c.users, auth.PermUsers))
 	mux.Handle("POST /users", c.page(c.createUser, auth.PermUsers))
 	mux.Handle("POST /users/{id}", c.page(c.updateUser, auth.PermUsers))
+	c.registerWorkflow(mux)
 }
 
 // page adapts an error-returning page handler: perm "" is public, "signed-in" needs any user.
@@ -153,6 +154,7 @@ type pageData struct {
 	Data   any
 	Flash  string
 	Assets map[string]string
+	Unread int // the user's unread notifications, for the badge in the header
 }
 
 // render executes a page into a buffer first, so a template error never sends half a page.
@@ -163,6 +165,9 @@ func (c *Console) render(w http.ResponseWriter, r *http.Request, status int, nam
 	}
 	v := pageData{Lang: c.lang(r), User: auth.FromContext(r.Context()), Path: r.URL.Path, Data: data, Assets: c.assets,
 		Title: c.cat.T(c.lang(r), "page."+name)}
+	if v.User != nil {
+		v.Unread = c.unread(r, v.User)
+	}
 	var buf bytes.Buffer
 	if err := t.Execute(&buf, v); err != nil {
 		return fmt.Errorf("console: render %s: %w", name, err)

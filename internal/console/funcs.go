@@ -15,7 +15,7 @@ import (
 var cst = time.FixedZone("CST", 8*3600)
 
 func (c *Console) funcs() template.FuncMap {
-	return template.FuncMap{
+	m := template.FuncMap{
 		"t":   func(lang, id string, args ...any) string { return c.cat.T(lang, id, args...) },
 		"can": func(u *auth.User, p string) bool { return u.Can(auth.Perm(p)) },
 		"roleName": func(lang string, r auth.Role) string {
@@ -75,6 +75,10 @@ func (c *Console) funcs() template.FuncMap {
 			return out
 		},
 	}
+	for k, f := range c.workflowFuncs() {
+		m[k] = f
+	}
+	return m
 }
 
 type anchor struct {

@@ -120,8 +120,17 @@ func (c *Console) record(w http.ResponseWriter, r *http.Request) error {
 	if len(ins) > 0 {
 		findings = ins[0].Findings
 	}
-	return c.render(w, r, http.StatusOK, "record", map[string]any{"R": rec, "Rev": rev, "Inspections": views,
-		"Findings": findings, "Audio": c.recordingPath(raw) != "", "Masked": !auth.FromContext(r.Context()).Can(auth.PermPersonalData)})
+	data := map[string]any{"R": rec, "Rev": rev, "Inspections": views,
+		"Findings": findings, "Audio": c.recordingPath(raw) != "", "Masked": !auth.FromContext(r.Context()).Can(auth.PermPersonalData)}
+	// The human review: reviews, disputes, slips, tasks, the actions the user may take and the history.
+	flow, err := c.recordWorkflow(r, rec.ID)
+	if err != nil {
+		return err
+	}
+	for k, v := range flow {
+		data[k] = v
+	}
+	return c.render(w, r, http.StatusOK, "record", data)
 }
 
 // recordingPath resolves a record's recording to a readable local file, or "".

@@ -169,6 +169,8 @@ func CanCreateSlip(u *auth.User, rv *Review, problem string) error {
 	switch {
 	case !u.Can(auth.PermReview):
 		return forbidden("只有质检员可以填写沟通单 only inspectors write communication slips")
+	case rv.Status != StatusFinal:
+		return conflict("沟通单只针对计入成绩的复核 a slip is written about a final review (not one disputed, superseded or a second review)")
 	case rv.Passed:
 		return invalid("沟通单只针对未通过的复核 a slip is written for a failed review")
 	case strings.TrimSpace(problem) == "":

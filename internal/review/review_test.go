@@ -204,7 +204,7 @@ func TestAnalyse(t *testing.T) {
 		return review.CalScore{RecordID: rec, InspectorID: insp, Score: score, Items: []review.ItemScore{{Item: "a", Result: a}, {Item: "b", Result: b}}}
 	}
 	c := &review.Calibration{RecordIDs: []string{"r1", "r2"}, Inspectors: []review.Participant{{ID: 1, Username: "x"}, {ID: 2, Username: "y"}},
-		Scores: []review.CalScore{s("r1", 1, "pass", "pass", 100), s("r1", 2, "pass", "fail", 50), s("r2", 1, "fail", "fail", 0), s("r2", 2, "fail", "fail", 0)},
+		Scores:  []review.CalScore{s("r1", 1, "pass", "pass", 100), s("r1", 2, "pass", "fail", 50), s("r2", 1, "fail", "fail", 0), s("r2", 2, "fail", "fail", 0)},
 		Answers: []review.CalScore{s("r1", 0, "pass", "pass", 100)}}
 	a := review.Analyse(sc, c)
 	// Item a: both agree on both records → agreement 1. Item b: agree on r2 only → 0.5.

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"qloop/internal/auth"
+	"qloop/internal/mask"
 	"qloop/internal/qa"
 	"qloop/internal/review"
 	"qloop/internal/store"
@@ -160,9 +161,17 @@ func (s *Service) Disputes(ctx context.Context, u *auth.User, f store.ScopeFilte
 		return nil, err
 	}
 	for i := range list {
-		s.blindDispute(ctx, u, &list[i])
+		s.forViewer(ctx, u, &list[i])
 	}
 	return list, nil
+}
+
+// maskDispute masks the free text of a dispute for viewers without the personal-data right: an
+// agent may quote the customer in their reason.
+func maskDispute(u *auth.User, d *review.Dispute) {
+	if !u.Can(auth.PermPersonalData) {
+		d.Reason, d.DecisionNote = mask.Text(d.Reason), mask.Text(d.DecisionNote)
+	}
 }
 
 // Dispute returns one dispute u may see.
@@ -174,12 +183,13 @@ func (s *Service) Dispute(ctx context.Context, u *auth.User, id int64) (*review.
 	if f, ok := scopeFilter(u, store.ScopeFilter{}); !ok || (f.Team != "" && f.Team != d.Team) || (f.AgentID != "" && f.AgentID != d.AgentID) {
 		return nil, qa.NewError(qa.ENotFound, fmt.Sprintf("没有申诉 %d no dispute with id %d", id, id))
 	}
-	s.blindDispute(ctx, u, d)
+	s.forViewer(ctx, u, d)
 	return d, nil
 }
 
-// blindDispute hides the first score from the inspector doing the blind second review.
-func (s *Service) blindDispute(ctx context.Context, u *auth.User, d *review.Dispute) {
+// forViewer masks free text for u and hides the first score from the inspector doing the blind second review.
+func (s *Service) forViewer(ctx context.Context, u *auth.User, d *review.Dispute) {
+	maskDispute(u, d)
 	if d.RereviewerID == u.ID && d.Status == review.DisputeRereview {
 		d.FirstScore = nil
 	}

@@ -114,6 +114,12 @@ func (s *Service) RunPlan(ctx context.Context, u *auth.User, planID, seed int64)
 		if err := tx.CreateTasks(tasks); err != nil {
 			return err
 		}
+		for _, tk := range tasks { // each drawn record's history starts with why it was drawn
+			if err := tx.Audit(u, "task.create", "task", tk.ID, tk.RecordID, nil, map[string]any{"plan": p.Name, "run": run.ID,
+				"reason": tk.Reason, "stratum": tk.Stratum, "inspector_id": tk.InspectorID}); err != nil {
+				return err
+			}
+		}
 		run.Tasks = len(tasks)
 		if err := tx.SaveRun(run); err != nil {
 			return err
@@ -145,6 +151,15 @@ func (s *Service) AssignTask(ctx context.Context, u *auth.User, recordID string,
 	}
 	if !iu.Can(auth.PermReview) {
 		return nil, qa.NewError(qa.EInvalid, fmt.Sprintf("%s 不是质检员 %s is not an inspector", iu.Username, iu.Username))
+	}
+	open, err := s.Store.Tasks(ctx, store.TaskFilter{RecordID: recordID, Status: review.TaskOpen})
+	if err != nil {
+		return nil, err
+	}
+	for _, o := range open {
+		if o.Kind == review.TaskSample {
+			return nil, qa.NewError(qa.EConflict, fmt.Sprintf("记录 %s 已有待复核任务 (%s) record %s already waits for review by %s", recordID, o.Inspector, recordID, o.Inspector))
+		}
 	}
 	t := review.Task{Kind: review.TaskSample, RecordID: recordID, InspectorID: iu.ID, Reason: "manual"}
 	err = s.Store.Update(ctx, func(tx *store.Tx) error {
@@ -211,7 +226,7 @@ func (s *Service) Form(ctx context.Context, u *auth.User, taskID int64) (*Form, 
 	if err != nil {
 		return nil, err
 	}
-	f := &Form{Task: t, Scorecard: sc, Items: review.Prefill(sc, auto), Knowledge: kb.Check(rec)}
+	f := &Form{Task: t, Scorecard: sc, Items: review.Prefill(sc, auto)}
 	var ins []qa.Inspection
 	if auto != nil {
 		ins = []qa.Inspection{*auto}
@@ -220,6 +235,7 @@ func (s *Service) Form(ctx context.Context, u *auth.User, taskID int64) (*Form, 
 	if len(ins) > 0 {
 		f.Auto = &ins[0]
 	}
+	f.Knowledge = kb.Check(f.Record) // on the record as u sees it: quoted text is masked too
 	if f.Knowledge == nil {
 		f.Knowledge = []knowledge.Result{}
 	}
