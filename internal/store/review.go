@@ -83,29 +83,22 @@ type TaskFilter struct {
 
 // Tasks returns tasks, open ones by due time first, then newest.
 func (s *Store) Tasks(ctx context.Context, f TaskFilter) ([]review.Task, error) {
-	where, args := "1 = 1", []any{}
-	add := func(cond string, v any) {
-		args = append(args, v)
-		where += fmt.Sprintf(" AND %s $%d", cond, len(args))
-	}
+	c := newConds()
 	if f.InspectorID != 0 {
-		add("t.inspector_id =", f.InspectorID)
+		c.add("t.inspector_id =", f.InspectorID)
 	}
 	if f.Status != "" {
-		add("t.status =", f.Status)
+		c.add("t.status =", f.Status)
 	}
 	if f.RecordID != "" {
-		add("t.record_id =", f.RecordID)
+		c.add("t.record_id =", f.RecordID)
 	}
 	if f.RunID != 0 {
-		add("t.run_id =", f.RunID)
+		c.add("t.run_id =", f.RunID)
 	}
-	if f.Limit <= 0 || f.Limit > 1000 {
-		f.Limit = 200
-	}
-	args = append(args, f.Limit)
-	rows, err := s.r.QueryContext(ctx, `SELECT `+taskCols+taskFrom+` WHERE `+where+
-		fmt.Sprintf(` ORDER BY t.status = 'open' DESC, t.due_at, t.id DESC LIMIT $%d`, len(args)), args...)
+	lim := c.limit(pageSize(f.Limit))
+	rows, err := s.r.QueryContext(ctx, `SELECT `+taskCols+taskFrom+` WHERE `+c.where+
+		` ORDER BY t.status = 'open' DESC, t.due_at, t.id DESC`+lim, c.args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: list tasks: %w", err)
 	}
@@ -210,29 +203,21 @@ type ReviewFilter struct {
 
 // ReviewList returns reviews newest first.
 func (s *Store) ReviewList(ctx context.Context, f ReviewFilter) ([]review.Review, error) {
-	where, args := "1 = 1", []any{}
-	add := func(cond string, v any) {
-		args = append(args, v)
-		where += fmt.Sprintf(" AND %s $%d", cond, len(args))
-	}
+	c := newConds()
 	if f.AgentID != "" {
-		add("agent_id =", f.AgentID)
+		c.add("agent_id =", f.AgentID)
 	}
 	if f.Team != "" {
-		add("team =", f.Team)
+		c.add("team =", f.Team)
 	}
 	if !f.From.IsZero() {
-		add("created_at >=", ms(f.From))
+		c.add("created_at >=", ms(f.From))
 	}
 	if !f.To.IsZero() {
-		add("created_at <", ms(f.To))
+		c.add("created_at <", ms(f.To))
 	}
-	if f.Limit <= 0 || f.Limit > 1000 {
-		f.Limit = 200
-	}
-	args = append(args, f.Limit)
-	return listDocs[review.Review](ctx, s.r, `SELECT id, data FROM reviews WHERE `+where+
-		fmt.Sprintf(` ORDER BY created_at DESC, id DESC LIMIT $%d`, len(args)), args...)
+	lim := c.limit(pageSize(f.Limit))
+	return listDocs[review.Review](ctx, s.r, `SELECT id, data FROM reviews WHERE `+c.where+` ORDER BY created_at DESC, id DESC`+lim, c.args...)
 }
 
 // InsertDispute stores d (ID set).
@@ -267,36 +252,38 @@ type ScopeFilter struct {
 	Limit         int
 }
 
-func (f ScopeFilter) where(openCond string) (string, []any) {
-	where, args := "1 = 1", []any{}
-	add := func(cond string, v any) {
-		args = append(args, v)
-		where += fmt.Sprintf(" AND %s $%d", cond, len(args))
-	}
+// query returns "SELECT id, data FROM table WHERE … ORDER BY order LIMIT …" over f, with openCond
+// when f.Open, and its arguments.
+func (f ScopeFilter) query(table, openCond, order string) (string, []any) {
+	c := newConds()
 	if f.Team != "" {
-		add("team =", f.Team)
+		c.add("team =", f.Team)
 	}
 	if f.AgentID != "" {
-		add("agent_id =", f.AgentID)
+		c.add("agent_id =", f.AgentID)
 	}
 	if f.RecordID != "" {
-		add("record_id =", f.RecordID)
+		c.add("record_id =", f.RecordID)
 	}
 	if f.Open {
-		where += " AND " + openCond
+		c.where += " AND " + openCond
 	}
-	if f.Limit <= 0 || f.Limit > 1000 {
-		f.Limit = 200
+	lim := c.limit(pageSize(f.Limit))
+	return `SELECT id, data FROM ` + table + ` WHERE ` + c.where + ` ORDER BY ` + order + lim, c.args
+}
+
+// pageSize bounds a list's length: 200 unless asked for 1–1000.
+func pageSize(n int) int {
+	if n <= 0 || n > 1000 {
+		return 200
 	}
-	args = append(args, f.Limit)
-	return where, args
+	return n
 }
 
 // Disputes returns disputes newest first.
 func (s *Store) Disputes(ctx context.Context, f ScopeFilter) ([]review.Dispute, error) {
-	where, args := f.where("status NOT IN ('upheld', 'amended')")
-	return listDocs[review.Dispute](ctx, s.r, `SELECT id, data FROM disputes WHERE `+where+
-		fmt.Sprintf(` ORDER BY raised_at DESC, id DESC LIMIT $%d`, len(args)), args...)
+	q, args := f.query("disputes", "status NOT IN ('upheld', 'amended')", "raised_at DESC, id DESC")
+	return listDocs[review.Dispute](ctx, s.r, q, args...)
 }
 
 // InsertSlip stores sl (ID set).
@@ -325,9 +312,8 @@ func (s *Store) Slip(ctx context.Context, id int64) (*review.Slip, error) {
 
 // Slips returns slips, open ones by due time first.
 func (s *Store) Slips(ctx context.Context, f ScopeFilter) ([]review.Slip, error) {
-	where, args := f.where("step <> 'closed'")
-	return listDocs[review.Slip](ctx, s.r, `SELECT id, data FROM slips WHERE `+where+
-		fmt.Sprintf(` ORDER BY step = 'closed', due_at, id DESC LIMIT $%d`, len(args)), args...)
+	q, args := f.query("slips", "step <> 'closed'", "step = 'closed', due_at, id DESC")
+	return listDocs[review.Slip](ctx, s.r, q, args...)
 }
 
 // InsertIncident stores in (ID set).

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"strings"
 	"time"
 
 	"qloop/internal/qa"
@@ -92,31 +91,17 @@ func (s *Store) Runs(ctx context.Context, planID int64) ([]PlanRun, error) {
 // unbounded) on the given channels and business types (empty = all). Transfers, escalation and
 // the customer's mood come from each record's JSON, so this reads whole records: a batch job.
 func (s *Store) Candidates(ctx context.Context, from, to time.Time, channels, businessTypes []string) ([]sample.Candidate, error) {
-	where, args := "1 = 1", []any{}
+	c := newConds()
 	if !from.IsZero() {
-		args = append(args, ms(from))
-		where += fmt.Sprintf(" AND r.started_at >= $%d", len(args))
+		c.add("r.started_at >=", ms(from))
 	}
 	if !to.IsZero() {
-		args = append(args, ms(to))
-		where += fmt.Sprintf(" AND r.started_at < $%d", len(args))
+		c.add("r.started_at <", ms(to))
 	}
-	for _, f := range []struct {
-		col  string
-		vals []string
-	}{{"r.channel", channels}, {"r.business_type", businessTypes}} {
-		if len(f.vals) == 0 {
-			continue
-		}
-		ph := make([]string, len(f.vals))
-		for i, v := range f.vals {
-			args = append(args, v)
-			ph[i] = fmt.Sprintf("$%d", len(args))
-		}
-		where += " AND " + f.col + " IN (" + strings.Join(ph, ", ") + ")"
-	}
+	c.in("r.channel", channels)
+	c.in("r.business_type", businessTypes)
 	rows, err := s.r.QueryContext(ctx, `SELECT r.score, v.data FROM records r
-		JOIN record_revisions v ON v.record_id = r.id AND v.rev = r.rev WHERE `+where+` ORDER BY r.id`, args...)
+		JOIN record_revisions v ON v.record_id = r.id AND v.rev = r.rev WHERE `+c.where+` ORDER BY r.id`, c.args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: sampling candidates: %w", err)
 	}

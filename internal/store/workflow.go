@@ -48,6 +48,40 @@ type querier interface {
 	QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row
 }
 
+// conds builds the WHERE clause of a list query: conditions joined by AND, parameters numbered
+// in order, so the same text runs on SQLite and PostgreSQL.
+type conds struct {
+	where string
+	args  []any
+}
+
+func newConds() *conds { return &conds{where: "1 = 1"} }
+
+// add appends "cond $n" with v as parameter n; cond ends in its operator, e.g. "agent_id =".
+func (c *conds) add(cond string, v any) {
+	c.args = append(c.args, v)
+	c.where += fmt.Sprintf(" AND %s $%d", cond, len(c.args))
+}
+
+// in appends "col IN (…)" over vals; no values, no condition.
+func (c *conds) in(col string, vals []string) {
+	if len(vals) == 0 {
+		return
+	}
+	ph := make([]string, len(vals))
+	for i, v := range vals {
+		c.args = append(c.args, v)
+		ph[i] = fmt.Sprintf("$%d", len(c.args))
+	}
+	c.where += " AND " + col + " IN (" + strings.Join(ph, ", ") + ")"
+}
+
+// limit appends the LIMIT parameter and returns the clause.
+func (c *conds) limit(n int) string {
+	c.args = append(c.args, n)
+	return fmt.Sprintf(" LIMIT $%d", len(c.args))
+}
+
 // setID sets the ID field of the struct v points to; every workflow document has one.
 func setID(v any, id int64) { reflect.ValueOf(v).Elem().FieldByName("ID").SetInt(id) }
 
@@ -166,23 +200,19 @@ func (s *Store) AuditLog(ctx context.Context, f AuditFilter) ([]review.AuditEntr
 	if f.Limit <= 0 || f.Limit > 500 {
 		f.Limit = 100
 	}
-	where, args := "1 = 1", []any{}
-	add := func(cond string, v any) {
-		args = append(args, v)
-		where += fmt.Sprintf(" AND %s $%d", cond, len(args))
-	}
+	c := newConds()
 	if f.RecordID != "" {
-		add("record_id =", f.RecordID)
+		c.add("record_id =", f.RecordID)
 	}
 	if f.Entity != "" {
-		add("entity =", f.Entity)
+		c.add("entity =", f.Entity)
 	}
 	if f.Before > 0 {
-		add("id <", f.Before)
+		c.add("id <", f.Before)
 	}
-	args = append(args, f.Limit)
+	lim := c.limit(f.Limit)
 	rows, err := s.r.QueryContext(ctx, `SELECT id, at, actor_id, actor, action, entity, entity_id, record_id, before, after
-		FROM audit_log WHERE `+where+fmt.Sprintf(` ORDER BY id DESC LIMIT $%d`, len(args)), args...)
+		FROM audit_log WHERE `+c.where+` ORDER BY id DESC`+lim, c.args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: audit log: %w", err)
 	}
