@@ -148,7 +148,7 @@ func demoWorkflow(ctx context.Context, env *Env, st *store.Store) error {
 	below := 40.0
 	sp, _, err := flow.SavePlan(ctx, sup, sample.Plan{Name: "monthly", Title: "月度抽检 (演示)", Rate: 0.01,
 		StrataBy: []string{sample.ByAgent, sample.ByChannel}, MinPerAgent: 1,
-		Inspectors: []sample.Quota{{Inspector: "zhijian", Quota: 40}, {Inspector: "zhijian2", Quota: 20}},
+		Inspectors: []sample.Quota{{Inspector: "zhijian", Quota: 120}, {Inspector: "zhijian2", Quota: 80}},
 		Full:       sample.FullRules{ScoreBelow: &below, MinTransfers: 3}})
 	if err != nil {
 		return err
