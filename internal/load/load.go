@@ -4,7 +4,10 @@ package load
 
 import (
 	"context"
+	"errors"
 	"io"
+	"runtime"
+	"sync"
 	"time"
 
 	"qloop/internal/ingest"
@@ -19,6 +22,15 @@ import (
 // little and memory stays flat.
 const BatchSize = 1000
 
+// queued is how many prepared batches may wait for the writer: the writer is the slowest stage, so
+// parsing and inspecting run ahead, and a batch is ready whenever the writer is.
+const queued = 2
+
+// indexEvery is how many new or changed records a load writes before it brings the full-text index
+// up to date on the way (it always does at the end), so that searches during a long import read few
+// texts directly and one indexing transaction holds the write lock for about a second.
+var indexEvery = 50000
+
 // Result is what one load did.
 type Result struct {
 	store.ImportResult
@@ -31,33 +43,114 @@ type Options struct {
 	Ingest   ingest.Options
 	Inspect  *Inspector          // nil: store only
 	Reject   func(ingest.Reject) // each rejected piece (nil: counted only)
-	Progress func(read int)      // after each batch
+	Progress func(stored int)    // after each batch, with the records stored so far
 }
 
 // Reader loads records from r; name is the file name used in messages and for format detection.
+//
+// Three stages overlap, so that the database writes one batch while the next ones are parsed and
+// inspected: ingest parses records and cuts batches; store.PrepareRecords encodes each batch and,
+// with an Inspector, inspects its new and changed records; one writer stores each batch with its
+// inspections in one transaction (store.WriteRecords) and, every indexEvery records and at the
+// end, brings the full-text index up to date (store.IndexSearch). At most a few batches are in
+// flight, so memory stays flat. A batch that started is finished even when ctx is cancelled, and so
+// are the batches already read by then: a kill loses at most those, and the next run redoes them.
 func Reader(ctx context.Context, st *store.Store, r io.Reader, name string, opt Options) (Result, error) {
 	var res Result
+	start := time.Now()
+	bg := context.WithoutCancel(ctx)
+	var judge store.Judge
+	if opt.Inspect != nil {
+		judge = opt.Inspect.judge
+	}
+	// SQLite writes on one connection in this process, the slowest stage: parsing and preparing leave
+	// it a core of its own rather than slow it down by taking turns with it on every core.
+	workers := 0
+	if st.Dialect() == store.SQLite {
+		workers = max(1, runtime.GOMAXPROCS(0)-1)
+		if opt.Ingest.Workers == 0 {
+			opt.Ingest.Workers = workers
+		}
+	}
+
+	var (
+		mu      sync.Mutex
+		pipeErr error
+		stop    = make(chan struct{}) // closed at the first error of a stage
+	)
+	fail := func(err error) {
+		mu.Lock()
+		defer mu.Unlock()
+		if pipeErr == nil {
+			pipeErr = err
+			close(stop)
+		}
+	}
+	failed := func() error {
+		mu.Lock()
+		defer mu.Unlock()
+		return pipeErr
+	}
+
+	batches := make(chan []qa.Record)
+	prepared := make(chan *store.Batch, queued)
+	go func() {
+		defer close(prepared)
+		for recs := range batches {
+			if failed() != nil {
+				continue
+			}
+			b, err := st.PrepareRecords(bg, recs, name, judge, workers)
+			if err != nil {
+				fail(err)
+				continue
+			}
+			prepared <- b
+		}
+	}()
+	written := make(chan struct{})
+	go func() {
+		defer close(written)
+		stored, unindexed := 0, 0
+		for b := range prepared {
+			if failed() != nil {
+				continue // drain, so that the stage before can finish
+			}
+			ir, err := st.WriteRecords(bg, b)
+			if err != nil {
+				fail(err)
+				continue
+			}
+			res.ImportResult.Add(ir)
+			if opt.Inspect != nil {
+				opt.Inspect.Summary.AddAll(ir.Inspections)
+			}
+			stored += b.Len()
+			if unindexed += ir.Inserted + ir.Updated; unindexed >= indexEvery {
+				if _, err := st.IndexSearch(bg); err != nil {
+					fail(err)
+					continue
+				}
+				unindexed = 0
+			}
+			if opt.Progress != nil {
+				opt.Progress(stored)
+			}
+		}
+	}()
+
 	batch := make([]qa.Record, 0, BatchSize)
-	flush := func() error {
+	send := func() error {
 		if len(batch) == 0 {
 			return nil
 		}
-		// A batch that started is finished even when ctx is cancelled: it is one transaction.
-		ir, err := st.UpsertRecords(context.WithoutCancel(ctx), batch, name)
-		if err != nil {
-			return err
+		select {
+		case batches <- batch:
+			batch = make([]qa.Record, 0, BatchSize)
+			return nil
+		case <-stop:
+			return failed()
 		}
-		res.ImportResult.Add(ir)
-		if opt.Inspect != nil {
-			if err := opt.Inspect.Batch(ctx, st, batch, ir.Revs); err != nil {
-				return err
-			}
-		}
-		batch = batch[:0]
-		if opt.Progress != nil {
-			opt.Progress(res.Read)
-		}
-		return nil
 	}
 	reject := func(r ingest.Reject) {
 		res.Rejected++
@@ -69,15 +162,27 @@ func Reader(ctx context.Context, st *store.Store, r io.Reader, name string, opt 
 		res.Read++
 		batch = append(batch, rec)
 		if len(batch) == BatchSize {
-			return flush()
+			return send()
 		}
 		return nil
 	}, reject)
-	if ferr := flush(); err == nil {
-		err = ferr
+	if serr := send(); err == nil {
+		err = serr
+	}
+	close(batches)
+	<-written
+	// A stage's error is the cause; ingest only saw it, or a cancellation, second hand.
+	if perr := failed(); perr != nil && (err == nil || err == perr || errors.Is(err, context.Canceled)) {
+		err = perr
+	}
+	// Searches find what was just stored either way; indexing it now keeps them quick. This runs even
+	// after an error or Ctrl-C: what landed is indexed.
+	if _, ierr := st.IndexSearch(bg); err == nil {
+		err = ierr
 	}
 	res.Read = sum.Read
 	if opt.Inspect != nil {
+		opt.Inspect.Summary.Elapsed += time.Since(start)
 		res.Inspected = opt.Inspect.Summary
 	}
 	return res, err
@@ -109,17 +214,14 @@ func NewInspector(ctx context.Context, st *store.Store, now func() time.Time) (*
 	return &Inspector{engines: es, now: now}, nil
 }
 
-// Batch inspects the new or changed records of a stored batch (revs from UpsertRecords) and saves
-// the inspections in one transaction.
-func (in *Inspector) Batch(ctx context.Context, st *store.Store, recs []qa.Record, revs []int) error {
-	start := time.Now()
-	ins := inspect.Batch(recs, revs, in.engines, inspect.Workers(), in.now())
-	if err := st.SaveInspections(context.WithoutCancel(ctx), ins); err != nil {
-		return err
+// judge inspects one new or changed record with every active scorecard whose scope covers it.
+func (in *Inspector) judge(r *qa.Record) []qa.Inspection {
+	ins := inspect.Judge(in.engines, r, true)
+	at := in.now()
+	for j := range ins {
+		ins[j].InspectedAt = at
 	}
-	in.Summary.AddAll(ins)
-	in.Summary.Elapsed += time.Since(start)
-	return nil
+	return ins
 }
 
 // EnsureDefaults installs and activates each shipped scorecard that the store has never seen, so a

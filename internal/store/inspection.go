@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"qloop/internal/qa"
 
@@ -43,9 +44,15 @@ func (s *Store) Pending(ctx context.Context, scorecard string, version int, scop
 		}
 		where += " AND " + f.col + " IN (" + strings.Join(ph, ", ") + ")"
 	}
+	// On SQLite the anti-join reads inspections_pending, which holds rev: the primary key index the
+	// planner prefers would read each inspection row (findings and all) to compare the revision.
+	indexed := ""
+	if s.dialect == SQLite {
+		indexed = " INDEXED BY inspections_pending"
+	}
 	rows, err := s.r.QueryContext(ctx, `SELECT r.id, r.rev, v.data FROM records r
 		JOIN record_revisions v ON v.record_id = r.id AND v.rev = r.rev
-		WHERE r.id > $1`+where+` AND NOT EXISTS (SELECT 1 FROM inspections i
+		WHERE r.id > $1`+where+` AND NOT EXISTS (SELECT 1 FROM inspections i`+indexed+`
 			WHERE i.scorecard = $2 AND i.version = $3 AND i.record_id = r.id AND i.rev = r.rev)
 		ORDER BY r.id LIMIT $4`, args...)
 	if err != nil {
@@ -86,6 +93,61 @@ type inspKey struct {
 	recordID  string
 }
 
+// encodedInsp is one inspection ready to write: its findings and failed items as JSON. Encoding is
+// the CPU-heavy part of saving, so it is done on every core before the transaction.
+type encodedInsp struct {
+	in       *qa.Inspection
+	findings string // JSON of in.Findings ([] when none)
+	res      result // what the records row and the rollup keep when this is the latest result
+	items    string // JSON of res.failed
+	at       int64  // inspected_at, unix ms
+}
+
+// storedFinding is qa.Finding as inspections.findings stores it: the same JSON without the empty
+// evidence of passed and not-applicable items ("turn":null,"text":"","start":null), about a third
+// of the column. Inspections decodes either form into the same qa.Finding values. The fields must
+// stay those of qa.Finding, in its order: encodeInspection converts one into the other.
+type storedFinding struct {
+	Item     string   `json:"item"`
+	Result   string   `json:"result"`
+	Turn     *int     `json:"turn,omitempty"`
+	Text     string   `json:"text,omitempty"`
+	Start    *float64 `json:"start,omitempty"`
+	Severity string   `json:"severity"`
+	Span     []int    `json:"span,omitempty"`
+	Level    int      `json:"level,omitempty"`
+	Note     string   `json:"note,omitempty"`
+	Hits     int      `json:"hits,omitempty"`
+}
+
+// encodeInspection encodes in; now stands in for a zero in.InspectedAt.
+func encodeInspection(in *qa.Inspection, now time.Time) (encodedInsp, error) {
+	findings := make([]storedFinding, len(in.Findings))
+	for i := range in.Findings {
+		findings[i] = storedFinding(in.Findings[i])
+	}
+	data, err := gojson.Marshal(findings)
+	if err != nil {
+		return encodedInsp{}, fmt.Errorf("store: save inspection %q: %w", in.RecordID, err)
+	}
+	res := result{scorecard: in.Scorecard, version: in.Version, score: in.Score, passed: in.Passed,
+		fatal: in.Fatal, failed: []string{}}
+	for _, f := range in.Findings {
+		if f.Result == qa.ResultFail && !slices.Contains(res.failed, f.Item) {
+			res.failed = append(res.failed, f.Item)
+		}
+	}
+	items, err := gojson.Marshal(res.failed)
+	if err != nil {
+		return encodedInsp{}, fmt.Errorf("store: save inspection %q: %w", in.RecordID, err)
+	}
+	at := in.InspectedAt
+	if at.IsZero() {
+		at = now
+	}
+	return encodedInsp{in: in, findings: unsafeString(data), res: res, items: unsafeString(items), at: ms(at)}, nil
+}
+
 // SaveInspections stores ins in one transaction, replacing an earlier inspection of the same
 // record by the same scorecard version, and its failed-finding rows. Saving twice is harmless.
 // Each record's last inspection in ins becomes its latest result (records.score …, the rollup).
@@ -103,75 +165,36 @@ func (s *Store) SaveInspections(ctx context.Context, ins []qa.Inspection) error 
 		}
 		last[inspKey{in.Scorecard, in.Version, in.RecordID}] = i
 	}
-	// The last inspection of a record in ins becomes its latest result, whatever its scorecard.
-	latest := make(map[string]int, len(ins))
+	var keep []int
 	for i := range ins {
-		latest[ins[i].RecordID] = i
+		if last[inspKey{ins[i].Scorecard, ins[i].Version, ins[i].RecordID}] == i {
+			keep = append(keep, i)
+		}
+	}
+	enc := make([]encodedInsp, len(keep))
+	if err := parallel(len(keep), func(k int) (err error) {
+		enc[k], err = encodeInspection(&ins[keep[k]], now)
+		return err
+	}); err != nil {
+		return err
+	}
+	// The last inspection of a record in ins becomes its latest result, whatever its scorecard.
+	latest := make(map[string]int, len(enc))
+	for k := range enc {
+		latest[enc[k].in.RecordID] = k
 	}
 	results := make(map[string]result, len(latest))
 	resArgs := make([]any, 0, len(latest)*8)
-	args := make([]any, 0, len(last)*9)
-	var failed []any
-	byCard := make(map[inspKey][]string) // scorecard version → record ids, to clear old finding rows
-	for i := range ins {
-		in := &ins[i]
-		k := inspKey{in.Scorecard, in.Version, in.RecordID}
-		if last[k] != i {
-			continue
-		}
-		findings := in.Findings
-		if findings == nil {
-			findings = []qa.Finding{}
-		}
-		data, err := gojson.Marshal(findings)
-		if err != nil {
-			return fmt.Errorf("store: save inspection %q: %w", in.RecordID, err)
-		}
-		at := in.InspectedAt
-		if at.IsZero() {
-			at = now
-		}
-		args = append(args, in.Scorecard, in.Version, in.RecordID, in.RecordRev, in.Score, in.Passed,
-			in.Fatal, string(data), ms(at))
-		card := inspKey{scorecard: in.Scorecard, version: in.Version}
-		if latest[in.RecordID] == i {
-			res := result{scorecard: in.Scorecard, version: in.Version, score: in.Score, passed: in.Passed,
-				fatal: in.Fatal, failed: []string{}}
-			for _, f := range in.Findings {
-				if f.Result == qa.ResultFail && !slices.Contains(res.failed, f.Item) {
-					res.failed = append(res.failed, f.Item)
-				}
-			}
-			items, err := gojson.Marshal(res.failed)
-			if err != nil {
-				return fmt.Errorf("store: save inspection %q: %w", in.RecordID, err)
-			}
-			results[in.RecordID] = res
-			resArgs = append(resArgs, in.RecordID, in.Score, in.Passed, in.Fatal, in.Scorecard, in.Version,
-				ms(at), string(items))
-		}
-		byCard[card] = append(byCard[card], in.RecordID)
-		for _, f := range in.Findings {
-			if f.Result == qa.ResultFail {
-				failed = append(failed, in.Scorecard, in.Version, in.RecordID, f.Item, f.Severity)
-			}
+	for k := range enc {
+		e := &enc[k]
+		if latest[e.in.RecordID] == k {
+			results[e.in.RecordID] = e.res
+			resArgs = append(resArgs, e.in.RecordID, e.in.Score, e.in.Passed, e.in.Fatal, e.in.Scorecard,
+				e.in.Version, e.at, e.items)
 		}
 	}
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		if err := s.execValues(ctx, tx, `INSERT INTO inspections (scorecard, version, record_id, rev,
-			score, passed, fatal, findings, inspected_at)`, `ON CONFLICT (scorecard, version, record_id)
-			DO UPDATE SET rev = excluded.rev, score = excluded.score, passed = excluded.passed,
-			fatal = excluded.fatal, findings = excluded.findings, inspected_at = excluded.inspected_at`,
-			9, args); err != nil {
-			return err
-		}
-		for card, ids := range byCard {
-			if err := s.clearFindings(ctx, tx, card, ids); err != nil {
-				return err
-			}
-		}
-		if err := s.execValues(ctx, tx, `INSERT INTO findings (scorecard, version, record_id, item, severity)`,
-			`ON CONFLICT (scorecard, version, record_id, item) DO NOTHING`, 5, failed); err != nil {
+		if err := s.writeInspections(ctx, tx, enc, nil); err != nil {
 			return err
 		}
 		return s.saveResults(ctx, tx, results, resArgs)
@@ -180,6 +203,43 @@ func (s *Store) SaveInspections(ctx context.Context, ins []qa.Inspection) error 
 		return fmt.Errorf("store: save inspections: %w", err)
 	}
 	return nil
+}
+
+// writeInspections inserts or replaces the inspections enc (one per key) and their failed-finding
+// rows. The old finding rows of a record are cleared first unless fresh says it is a new record,
+// which has none.
+func (s *Store) writeInspections(ctx context.Context, tx *sql.Tx, enc []encodedInsp, fresh func(id string) bool) error {
+	args := make([]any, 0, len(enc)*9)
+	var failed []any
+	byCard := make(map[inspKey][]string) // scorecard version → record ids, to clear old finding rows
+	for k := range enc {
+		in := enc[k].in
+		args = append(args, in.Scorecard, in.Version, in.RecordID, in.RecordRev, in.Score, in.Passed,
+			in.Fatal, enc[k].findings, enc[k].at)
+		if fresh == nil || !fresh(in.RecordID) {
+			card := inspKey{scorecard: in.Scorecard, version: in.Version}
+			byCard[card] = append(byCard[card], in.RecordID)
+		}
+		for _, f := range in.Findings {
+			if f.Result == qa.ResultFail {
+				failed = append(failed, in.Scorecard, in.Version, in.RecordID, f.Item, f.Severity)
+			}
+		}
+	}
+	if err := s.execValues(ctx, tx, `INSERT INTO inspections (scorecard, version, record_id, rev,
+		score, passed, fatal, findings, inspected_at)`, `ON CONFLICT (scorecard, version, record_id)
+		DO UPDATE SET rev = excluded.rev, score = excluded.score, passed = excluded.passed,
+		fatal = excluded.fatal, findings = excluded.findings, inspected_at = excluded.inspected_at`,
+		9, args); err != nil {
+		return err
+	}
+	for card, ids := range byCard {
+		if err := s.clearFindings(ctx, tx, card, ids); err != nil {
+			return err
+		}
+	}
+	return s.execValues(ctx, tx, `INSERT INTO findings (scorecard, version, record_id, item, severity)`,
+		`ON CONFLICT (scorecard, version, record_id, item) DO NOTHING`, 5, failed)
 }
 
 // saveResults makes results the latest results of their records, moving each record's contribution
