@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 
 	"qloop/internal/qa"
@@ -26,24 +25,12 @@ func (s *Store) Pending(ctx context.Context, scorecard string, version int, scop
 	if limit <= 0 {
 		limit = 1000
 	}
-	args := []any{afterID, scorecard, version, limit}
-	where := ""
 	// Filtering the scope here, not after decoding, keeps a run over records other scorecards cover
 	// from reading them all back every time.
-	for _, f := range []struct {
-		col  string
-		vals []string
-	}{{"r.channel", scope.Channels}, {"r.business_type", scope.BusinessTypes}} {
-		if len(f.vals) == 0 {
-			continue
-		}
-		ph := make([]string, len(f.vals))
-		for i, v := range f.vals {
-			args = append(args, v)
-			ph[i] = fmt.Sprintf("$%d", len(args))
-		}
-		where += " AND " + f.col + " IN (" + strings.Join(ph, ", ") + ")"
-	}
+	c := &conds{args: []any{afterID, scorecard, version, limit}}
+	c.in("r.channel", scope.Channels)
+	c.in("r.business_type", scope.BusinessTypes)
+	where, args := c.where, c.args
 	// On SQLite the anti-join reads inspections_pending, which holds rev: the primary key index the
 	// planner prefers would read each inspection row (findings and all) to compare the revision.
 	indexed := ""
