@@ -159,32 +159,3 @@ func File(ctx context.Context, path string, opt ingest.Options, engines []*rules
 	}
 	return sum, isum, err
 }
-
-// Batch inspects, on workers goroutines, the records of a just-imported batch whose revs[i] > 0 (new
-// or changed) with every engine that applies: inspection during import, without reading back.
-func Batch(recs []qa.Record, revs []int, engines []*rules.Engine, workers int, now time.Time) []qa.Inspection {
-	out := make([][]qa.Inspection, len(recs))
-	i := 0
-	pipe.Ordered(context.Background(), workers, func() (int, bool, error) {
-		for i < len(recs) && revs[i] == 0 {
-			i++
-		}
-		if i == len(recs) {
-			return 0, false, nil
-		}
-		i++
-		return i - 1, true, nil
-	}, func(k int) int {
-		ins := Judge(engines, &recs[k], true)
-		for j := range ins {
-			ins[j].RecordRev, ins[j].InspectedAt = revs[k], now
-		}
-		out[k] = ins
-		return k
-	}, func(int) error { return nil })
-	var all []qa.Inspection
-	for _, ins := range out {
-		all = append(all, ins...)
-	}
-	return all
-}
