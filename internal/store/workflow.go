@@ -232,19 +232,23 @@ func (s *Store) AuditLog(ctx context.Context, f AuditFilter) ([]review.AuditEntr
 
 // Notify adds an in-app notification for every enabled user holding perm.
 func (t *Tx) Notify(perm auth.Perm, kind, text, link string) ([]auth.User, error) {
+	return t.NotifyWhere(func(u *auth.User) bool { return u.Can(perm) }, kind, text, link)
+}
+
+// NotifyWhere adds an in-app notification for every enabled user for whom ok is true, and returns them.
+func (t *Tx) NotifyWhere(ok func(u *auth.User) bool, kind, text, link string) ([]auth.User, error) {
 	users, err := t.s.Users(t.ctx)
 	if err != nil {
 		return nil, err
 	}
 	var to []auth.User
-	for _, u := range users {
-		if !u.Can(perm) {
+	for i := range users {
+		if users[i].Disabled || !ok(&users[i]) {
 			continue
 		}
-		to = append(to, u)
-		if _, err := t.tx.ExecContext(t.ctx, `INSERT INTO notifications (user_id, kind, text, link, created_at)
-			VALUES ($1, $2, $3, $4, $5)`, u.ID, kind, text, link, ms(t.now)); err != nil {
-			return nil, fmt.Errorf("store: notify: %w", err)
+		to = append(to, users[i])
+		if err := t.NotifyUser(users[i].ID, kind, text, link); err != nil {
+			return nil, err
 		}
 	}
 	return to, nil

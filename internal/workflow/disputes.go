@@ -139,7 +139,7 @@ func (s *Service) DecideDispute(ctx context.Context, u *auth.User, id int64, dec
 		if err := tx.SaveDispute(d); err != nil {
 			return err
 		}
-		if err := notifyUsers(ctx, s.Store, tx, func(x *auth.User) bool {
+		if _, err := tx.NotifyWhere(func(x *auth.User) bool {
 			return x.ID == d.RaisedByID || (x.Can(auth.PermRecordsOwn) && x.AgentID == d.AgentID)
 		}, "dispute", fmt.Sprintf("申诉 #%d 已裁决: %s, 最终得分 %.1f dispute #%d decided: %s, final score %.1f", d.ID, decision, final, d.ID, decision, final),
 			fmt.Sprintf("/disputes/%d", d.ID)); err != nil {

@@ -79,7 +79,7 @@ func (s *Service) AdvanceSlip(ctx context.Context, u *auth.User, id int64, note 
 			who = func(x *auth.User) bool { return x.ID == sl.CreatedByID }
 		}
 		if who != nil && sl.Step != review.SlipTalk {
-			if err := notifyUsers(ctx, s.Store, tx, who, "slip", text, link); err != nil {
+			if _, err := tx.NotifyWhere(who, "slip", text, link); err != nil {
 				return err
 			}
 		}

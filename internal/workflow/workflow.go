@@ -140,22 +140,6 @@ func (s *Service) userByID(ctx context.Context, id int64, what string) (*auth.Us
 	return u, nil
 }
 
-// notifyUsers adds a notification for every enabled user for whom ok is true.
-func notifyUsers(ctx context.Context, st *store.Store, tx *store.Tx, ok func(u *auth.User) bool, kind, text, link string) error {
-	users, err := st.Users(ctx)
-	if err != nil {
-		return err
-	}
-	for i := range users {
-		if !users[i].Disabled && ok(&users[i]) {
-			if err := tx.NotifyUser(users[i].ID, kind, text, link); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
-}
-
 // incidentEvent is the webhook's body: no customer personal data, only what to act on and a link.
 type incidentEvent struct {
 	Event     string    `json:"event"`
