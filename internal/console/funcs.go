@@ -102,12 +102,17 @@ func segments(text string, turn int, findings []qa.Finding) []segment {
 	marks := make([]*qa.Finding, len(rs))
 	for i := range findings {
 		f := &findings[i]
-		if f.Result != qa.ResultFail || f.Turn == nil || *f.Turn != turn || len(f.Span) != 2 {
+		if f.Result != qa.ResultFail {
 			continue
 		}
-		for k := max(0, f.Span[0]); k < min(len(rs), f.Span[1]); k++ {
-			if marks[k] == nil {
-				marks[k] = f
+		for _, p := range f.Places() {
+			if p.Turn != turn {
+				continue
+			}
+			for k := max(0, p.Span[0]); k < min(len(rs), p.Span[1]); k++ {
+				if marks[k] == nil {
+					marks[k] = f
+				}
 			}
 		}
 	}

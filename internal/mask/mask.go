@@ -221,6 +221,14 @@ func Findings(fs []qa.Finding, names ...string) []qa.Finding {
 		f.Note = text(f.Note, lits)
 		f.Turn, f.Start = clonePtr(f.Turn), clonePtr(f.Start)
 		f.Span = slices.Clone(f.Span)
+		if f.More != nil {
+			more := make([]qa.Place, len(f.More))
+			for k, p := range f.More {
+				p.Text, p.Start, p.Span = text(p.Text, lits), clonePtr(p.Start), slices.Clone(p.Span)
+				more[k] = p
+			}
+			f.More = more
+		}
 		out[i] = f
 	}
 	return out

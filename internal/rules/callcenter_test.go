@@ -73,7 +73,7 @@ func TestCallcenterItems(t *testing.T) {
 		{"opening ASR spaces no punctuation", call("A 0 4 您 好 请问 有 什么 可以 帮 您", "C 5 7 查余额"), "opening", "pass", ""},
 		{"opening traditional script", call("A 0 4 您好,請問有什麼可以幫您?", "C 5 7 查余额"), "opening", "pass", ""},
 		{"opening filler inside", call("A 0 4 您好,嗯,请问有什么可以帮您", "C 5 7 查余额"), "opening", "pass", ""},
-		{"opening bare wei", call("A 0 1 喂?", "C 1.5 3 你好"), "opening", "fail", "喂?"},
+		{"opening bare wei", call("A 0 1 喂?", "C 1.5 3 你好"), "opening", "fail", ""},
 		{"opening qing jiang", call("A 0 1 请讲", "C 1.5 3 你好"), "opening", "fail", ""},
 		{"opening greeting without offer", call("A 0 2 您好,很高兴为您服务", "C 2.5 4 我要挂失"), "opening", "fail", ""},
 		{"opening offer without greeting", call("A 0 2 请问有什么可以帮您", "C 2.5 4 我要挂失"), "opening", "fail", ""},
@@ -117,6 +117,9 @@ func TestCallcenterItems(t *testing.T) {
 			"A 7 12 您看可以稍等一分钟吗?我帮您查询一下", "C 12.5 13 好的", "A 45 48 查到了,是一笔年费"), "hold", "fail", ""},
 		{"hold no expected wait", call(open, "C 4 6 帮我查下账单",
 			"A 7 12 您方便稍等一下吗?我帮您查询", "C 12.5 13 好的", "A 45 48 不好意思让您久等了"), "hold", "fail", ""},
+		{"hold consent asked as a question (issue 14)", call(open, "C 4 6 帮我查下账单",
+			"A 7 12 稍等一分钟可以吗?我帮您查询一下账单", "C 12.5 13 可以",
+			"A 45 48 不好意思让您久等了,查到了"), "hold", "pass", ""},
 		{"hold short wait is no hold", call(open, "C 4 6 帮我查下账单", "A 7 9 请稍等", "A 14 16 查到了"), "hold", "na", ""},
 		{"hold customer asked pause", call(open, "C 4 6 等一下我找一下卡", "A 6.5 7 好的,您不着急", "C 30 32 找到了"), "hold", "na", ""},
 		{"hold event without etiquette", call(open, "C 4 6 帮我查", "S 7 7 [hold_start]", "S 40 40 [hold_end]", "A 41 43 查到了"), "hold", "fail", ""},
@@ -131,6 +134,7 @@ func TestCallcenterItems(t *testing.T) {
 		{"empathy angry customer ignored", call(open, "C 4 8 你们怎么回事!我的卡又被锁了,气死我了!", "A 9 13 请提供一下您的卡号"), "empathy", "fail", ""},
 		{"empathy understanding words are not soothing", call(open, "C 4 8 太过分了!你们到底搞什么!", "A 9 13 我理解您的意思"), "empathy", "fail", ""},
 		{"empathy hold apology is not soothing", call(open, "C 4 8 太过分了!你们到底搞什么!", "A 9 13 非常抱歉让您久等了"), "empathy", "fail", ""},
+		{"empathy what attitude (issue 14)", call(open, "C 4 8 你这是什么态度?", "A 9 13 请提供一下您的卡号"), "empathy", "fail", ""},
 		{"empathy calm customer", call(open, "C 4 6 我想查一下余额", "A 7 9 好的"), "empathy", "na", ""},
 		// complaint_confirm (tags set below)
 		{"complaint repeated and timed", complaint(call(open, "C 4 8 我要投诉你们网点乱收费", "A 9 15 您反映的是网点乱收费的问题,对吗?我们会在24小时内给您回复")), "complaint_confirm", "pass", ""},
@@ -207,5 +211,58 @@ func TestScoreAndFatal(t *testing.T) {
 	in = e.Inspect(abusive)
 	if !in.Fatal || in.Passed || in.Score != 0 {
 		t.Fatalf("abusive call: score %.1f passed %v fatal %v", in.Score, in.Passed, in.Fatal)
+	}
+}
+
+// Every occurrence of a forbidden phrase is marked, not only the first (issue 14, point 7).
+func TestForbiddenMarksEveryOccurrence(t *testing.T) {
+	e := engine(t, "callcenter")
+	r := call(open, "C 4 6 我没听懂", "A 7 10 我再跟你说一遍,要去柜台", "C 11 12 啊?", "A 13 16 你明白吗?我再跟你说一遍")
+	f := finding(t, e.Inspect(r), "forbidden")
+	if f.Result != qa.ResultFail || f.Hits != 3 {
+		t.Fatalf("forbidden = %s with %d hits, want fail with 3", f.Result, f.Hits)
+	}
+	places := f.Places()
+	if len(places) != 3 {
+		t.Fatalf("places = %+v, want 3", places)
+	}
+	want := []struct {
+		turn int
+		text string
+	}{{2, "我再跟你说一遍"}, {4, "你明白吗"}, {4, "我再跟你说一遍"}}
+	for i, p := range places {
+		if p.Turn != want[i].turn || p.Text != want[i].text {
+			t.Errorf("place %d = turn %d %q, want turn %d %q", i, p.Turn, p.Text, want[i].turn, want[i].text)
+		}
+		if got := string([]rune(r.Turns[p.Turn].Text)[p.Span[0]:p.Span[1]]); got != p.Text {
+			t.Errorf("place %d span %v selects %q, text is %q", i, p.Span, got, p.Text)
+		}
+	}
+}
+
+// A finding for something missing locates the turn but quotes and highlights none of it (issue 14,
+// point 17): no characters of the turn are at fault.
+func TestMissingEvidenceHasNoSpan(t *testing.T) {
+	e := engine(t, "callcenter")
+	long := "好的,这个业务需要您本人携带身份证到就近网点办理,办理时间是工作日九点到五点,周末不办理对公业务"
+	tests := []struct {
+		name, item string
+		rec        *qa.Record
+		turn       int
+	}{
+		{"opening", "opening", call("A 0 5 "+long, "C 6 8 好的"), 0},
+		{"closing", "closing", call(open, "C 4 6 好的", "A 50 58 "+long), 2},
+		{"hold without asking", "hold", call(open, "C 4 6 帮我查下账单", "A 7 10 请您稍等,我帮您查询一下,大概一分钟", "A 40 43 "+long), 2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := finding(t, e.Inspect(tt.rec), tt.item)
+			if f.Result != qa.ResultFail {
+				t.Fatalf("%s = %s (%s), want fail", tt.item, f.Result, f.Note)
+			}
+			if f.Turn == nil || *f.Turn != tt.turn || f.Text != "" || f.Span != nil || f.Note == "" {
+				t.Fatalf("evidence = turn %v text %q span %v note %q; want turn %d, no text or span, a note", f.Turn, f.Text, f.Span, f.Note, tt.turn)
+			}
+		})
 	}
 }

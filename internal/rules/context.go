@@ -116,6 +116,13 @@ func (t *turnCtx) evidence(h hit) qa.Finding {
 	return qa.Finding{Result: qa.ResultFail, Turn: &i, Text: t.turn.Text[s:e], Span: []int{rs, re}, Start: t.turn.Start}
 }
 
+// at builds a failing finding for something missing from turn t: it locates the turn (index and
+// time) but quotes and highlights nothing, since no characters of the turn are at fault.
+func (t *turnCtx) at() qa.Finding {
+	i := t.idx
+	return qa.Finding{Result: qa.ResultFail, Turn: &i, Start: t.turn.Start}
+}
+
 // whole builds a failing finding pointing at all of turn t.
 func (t *turnCtx) whole() qa.Finding {
 	i := t.idx

@@ -35,7 +35,7 @@ func (c *empathyCheck) judge(x *recordCtx) qa.Finding {
 	}
 	f := qa.Finding{Result: qa.ResultFail, Note: "投诉来电, 坐席未安抚客户情绪"}
 	if a := firstAgent(x); a != nil {
-		f = a.whole()
+		f = a.at()
 		f.Note = "投诉来电, 坐席未安抚客户情绪"
 	}
 	return f
@@ -90,7 +90,7 @@ func (c *complaintCheck) judge(x *recordCtx) qa.Finding {
 	}
 	f := qa.Finding{Result: qa.ResultFail}
 	if a := lastAgent(x); a != nil {
-		f = a.whole()
+		f = a.at()
 	}
 	f.Note = strings.Join(missing, ", ")
 	return f
@@ -150,7 +150,7 @@ func (c *surnameCheck) judge(x *recordCtx) qa.Finding {
 	if len(after) == 0 {
 		return na("获知姓氏后坐席未再发言")
 	}
-	f := after[0].whole()
+	f := after[0].at()
 	f.Note = fmt.Sprintf("已知客户姓%s, 未以「%s%s」称呼", surname, surname, c.honorifics[0])
 	return f
 }

@@ -61,9 +61,9 @@ func (c *phraseCheck) judge(x *recordCtx) qa.Finding {
 	if needAll && len(missing) == 0 || !needAll && len(missing) < len(groups) {
 		return pass()
 	}
-	f := turns[0].whole()
+	f := turns[0].at()
 	if c.sel.position == "last" || c.sel.position == "last_n" {
-		f = turns[len(turns)-1].whole()
+		f = turns[len(turns)-1].at()
 	}
 	f.Note = "缺少: " + c.describe(x, groups[missing[0]])
 	return f
@@ -145,9 +145,11 @@ func (c *forbiddenCheck) judge(x *recordCtx) qa.Finding {
 				continue
 			}
 			n++
+			f := t.evidence(h)
 			if first == nil {
-				f := t.evidence(h)
 				first = &f
+			} else if len(first.More) < qa.MaxPlaces {
+				first.More = append(first.More, qa.Place{Turn: *f.Turn, Text: f.Text, Start: f.Start, Span: f.Span})
 			}
 		}
 	}
@@ -194,7 +196,7 @@ func (c *regexCheck) judge(x *recordCtx) qa.Finding {
 	if len(turns) == 0 {
 		return na("没有可判断的发言")
 	}
-	f := turns[0].whole()
+	f := turns[0].at()
 	f.Note = "未出现: " + c.re.String()
 	return f
 }

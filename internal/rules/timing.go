@@ -20,6 +20,10 @@ var (
 // concreteWait matches an expected wait such as 两分钟, 1-2分钟, 30秒 (not the vague 一会儿 or 几分钟).
 var concreteWait = regexp.MustCompile(`([0-9０-９]+|[一二两三四五六七八九十半]+)\s*(个)?\s*(分钟|分|秒钟|秒|小时)`)
 
+// askWait matches asking the customer to wait in other words than the listed phrases: a wait word,
+// anything short of a clause break, then a question tag (稍等一分钟可以吗, 等我两分钟好不好, 您稍候片刻行吗).
+var askWait = regexp.MustCompile(`(稍等|稍候|等一?下|等我|等待|等)[^，。,.!！;；?？]{0,10}(可以吗|可以么|好吗|好么|行吗|行么|方便吗|可不可以|好不好|行不行|可以不|方便不)`)
+
 // hold is one wait the agent put the customer in.
 type hold struct {
 	announce   *turnCtx // the agent turn that started it; nil for an unannounced event-only hold
@@ -154,7 +158,7 @@ func (c *holdCheck) judge(x *recordCtx) qa.Finding {
 				pre = append(pre, p)
 			}
 		}
-		if !anyHas(pre, c.ask) {
+		if !anyHas(pre, c.ask) && !anyMatch(pre, askWait) {
 			missing = append(missing, "未征询客户是否可以等待")
 		}
 		if !anyHas(pre, c.reason) {
@@ -176,9 +180,9 @@ func (c *holdCheck) judge(x *recordCtx) qa.Finding {
 			var f qa.Finding
 			switch {
 			case h.announce != nil:
-				f = h.announce.whole()
+				f = h.announce.at()
 			case h.ret != nil:
-				f = h.ret.whole()
+				f = h.ret.at()
 			default:
 				s := h.start
 				f = qa.Finding{Result: qa.ResultFail, Start: &s}
@@ -238,7 +242,7 @@ func (c *silenceCheck) judge(x *recordCtx) qa.Finding {
 			if gap > c.max && !inHold(hs, latest, *t.turn.Start) && !c.askedPause(x, i) {
 				n++
 				if first == nil {
-					f := t.whole()
+					f := t.at()
 					s := latest
 					f.Start = &s
 					f.Note = fmt.Sprintf("静音 %.1f 秒 (上限 %.0f 秒)", gap, c.max)
@@ -374,7 +378,7 @@ func (c *responseCheck) judge(x *recordCtx) qa.Finding {
 				if limit > 0 && d > limit {
 					n++
 					if worst == nil {
-						f := t.whole()
+						f := t.at()
 						f.Note = fmt.Sprintf("%s %.0f 秒 (标准 %.0f 秒)", what, d, limit)
 						worst = &f
 					}

@@ -95,16 +95,17 @@ type encodedInsp struct {
 // of the column. Inspections decodes either form into the same qa.Finding values. The fields must
 // stay those of qa.Finding, in its order: encodeInspection converts one into the other.
 type storedFinding struct {
-	Item     string   `json:"item"`
-	Result   string   `json:"result"`
-	Turn     *int     `json:"turn,omitempty"`
-	Text     string   `json:"text,omitempty"`
-	Start    *float64 `json:"start,omitempty"`
-	Severity string   `json:"severity"`
-	Span     []int    `json:"span,omitempty"`
-	Level    int      `json:"level,omitempty"`
-	Note     string   `json:"note,omitempty"`
-	Hits     int      `json:"hits,omitempty"`
+	Item     string     `json:"item"`
+	Result   string     `json:"result"`
+	Turn     *int       `json:"turn,omitempty"`
+	Text     string     `json:"text,omitempty"`
+	Start    *float64   `json:"start,omitempty"`
+	Severity string     `json:"severity"`
+	Span     []int      `json:"span,omitempty"`
+	Level    int        `json:"level,omitempty"`
+	Note     string     `json:"note,omitempty"`
+	Hits     int        `json:"hits,omitempty"`
+	More     []qa.Place `json:"more,omitempty"`
 }
 
 // encodeInspection encodes in; now stands in for a zero in.InspectedAt.

@@ -69,18 +69,28 @@ func Record(u *auth.User, r *qa.Record, ins []qa.Inspection) (*qa.Record, []qa.I
 		// own (half a phone number) might not be recognised.
 		for k := range fs {
 			f := &fs[k]
-			if f.Turn == nil || len(f.Span) != 2 || *f.Turn < 0 || *f.Turn >= len(m.Turns) {
-				continue
+			if f.Turn != nil {
+				recut(m, *f.Turn, f.Span, &f.Text)
 			}
-			rs := []rune(m.Turns[*f.Turn].Text)
-			if f.Span[0] >= 0 && f.Span[0] <= f.Span[1] && f.Span[1] <= len(rs) {
-				f.Text = string(rs[f.Span[0]:f.Span[1]])
+			for j := range f.More {
+				recut(m, f.More[j].Turn, f.More[j].Span, &f.More[j].Text)
 			}
 		}
 		in.Findings = fs
 		out[i] = in
 	}
 	return m, out
+}
+
+// recut sets *text to the characters span selects in turn of the masked record m, where it can.
+func recut(m *qa.Record, turn int, span []int, text *string) {
+	if len(span) != 2 || turn < 0 || turn >= len(m.Turns) {
+		return
+	}
+	rs := []rune(m.Turns[turn].Text)
+	if span[0] >= 0 && span[0] <= span[1] && span[1] <= len(rs) {
+		*text = string(rs[span[0]:span[1]])
+	}
 }
 
 // Text masks free text (a search snippet, an import reject line) for u.
