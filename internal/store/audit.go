@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"qloop/internal/auth"
+	"qloop/internal/qa"
 )
 
 // Accounts, tokens, scorecards and imports change outside the review workflow's Tx, but write to
@@ -61,4 +62,56 @@ type userAudit struct {
 func auditOfUser(u *auth.User) userAudit {
 	return userAudit{Username: u.Username, Name: u.Name, Role: u.Role, AgentID: u.AgentID, Team: u.Team, Lang: u.Lang,
 		Disabled: u.Disabled}
+}
+
+// SaveScorecardAudited is SaveScorecard followed, when it stored a new version, by its audit line
+// (scorecard.import) as done by the user in ctx.
+func (s *Store) SaveScorecardAudited(ctx context.Context, sc *qa.Scorecard, src []byte) (int, bool, error) {
+	v, created, err := s.SaveScorecard(ctx, sc, src)
+	if err != nil || !created {
+		return v, created, err
+	}
+	return v, created, s.Audit(ctx, "scorecard.import", "scorecard", int64(v), nil,
+		map[string]any{"name": sc.Name, "version": v, "title": sc.Title})
+}
+
+// ActivateScorecardAudited is ActivateScorecard followed by its audit line (scorecard.activate),
+// with the version active before and after, as done by the user in ctx; activating the version
+// that is active already changes and writes nothing. Returns qa.ENotFound.
+func (s *Store) ActivateScorecardAudited(ctx context.Context, name string, version int) error {
+	list, err := s.Scorecards(ctx)
+	if err != nil {
+		return err
+	}
+	before := 0 // none
+	for _, sc := range list {
+		if sc.Name == name && sc.Active {
+			before = sc.Version
+		}
+	}
+	if before == version {
+		return nil
+	}
+	if err := s.ActivateScorecard(ctx, name, version); err != nil {
+		return err
+	}
+	return s.Audit(ctx, "scorecard.activate", "scorecard", int64(version), map[string]any{"name": name, "active_version": before},
+		map[string]any{"name": name, "active_version": version})
+}
+
+// ImportAudit is what the audit trail keeps of one imported file: its name and counts, no records.
+type ImportAudit struct {
+	File      string `json:"file"`
+	Read      int    `json:"read"`
+	Inserted  int    `json:"inserted"`
+	Updated   int    `json:"updated"`
+	Unchanged int    `json:"unchanged"`
+	Rejected  int    `json:"rejected"`
+	Inspected int    `json:"inspected,omitempty"`
+	Error     string `json:"error,omitempty"` // when the import stopped early
+}
+
+// AuditImport writes the audit line of an import (records.import) as done by the user in ctx.
+func (s *Store) AuditImport(ctx context.Context, a ImportAudit) error {
+	return s.Audit(ctx, "records.import", "import", 0, nil, a)
 }
