@@ -53,11 +53,11 @@ func routes() []route {
 		{"GET", "/api/v1/scorecards", auth.PermScorecardView, "every scorecard version", "scorecards", nil, "", "ScorecardList", (*Handler).listScorecards},
 		{"GET", "/api/v1/scorecards/{name}", auth.PermScorecardView, "a scorecard (active version, or ?version=N)", "scorecards", []param{{"name", "path", "string", "scorecard name", true}, {"version", "query", "integer", "version (default: active)", false}}, "", "Scorecard", (*Handler).getScorecard},
 		{"POST", "/api/v1/scorecards", auth.PermScorecardEdit, "import a scorecard (YAML body); a changed file becomes a new version", "scorecards", []param{{"activate", "query", "boolean", "also activate it", false}}, "ScorecardYAML", "ScorecardSaved", (*Handler).importScorecard},
-		{"POST", "/api/v1/scorecards/{name}/activate", auth.PermScorecardEdit, "make a version the active one", "scorecards", []param{{"name", "path", "string", "scorecard name", true}, {"version", "query", "integer", "version (default: latest)", false}}, "", "ScorecardSaved", (*Handler).activateScorecard},
+		{"POST", "/api/v1/scorecards/{name}/activate", auth.PermScorecardEdit, "make a version the active one: the body's or the query's version (default: latest)", "scorecards", []param{{"name", "path", "string", "scorecard name", true}, {"version", "query", "integer", "version (default: latest)", false}}, "ScorecardActivate", "ScorecardSaved", (*Handler).activateScorecard},
 		{"POST", "/api/v1/imports", auth.PermImport, "upload a file of records (multipart field `file`); valid records land, each rejected line is listed", "imports", []param{{"format", "query", "string", "jsonl, csv, xlsx, vtt, srt or whisper (default: by file name)", false}}, "Upload", "ImportResult", (*Handler).createImport},
 		{"GET", "/api/v1/users", auth.PermUsers, "every account", "users", nil, "", "UserList", (*Handler).listUsers},
 		{"POST", "/api/v1/users", auth.PermUsers, "create an account", "users", nil, "UserCreate", "User", (*Handler).createUser},
-		{"PATCH", "/api/v1/users/{id}", auth.PermUsers, "change an account (name, role, team, agent id, language, disabled, password)", "users", []param{{"id", "path", "integer", "user id", true}}, "UserUpdate", "User", (*Handler).updateUser},
+		{"PATCH", "/api/v1/users/{id}", auth.PermUsers, "change an account (name, role, team, agent id, language, disabled, password); a new password or disabling ends the user's sessions and revokes their API tokens", "users", []param{{"id", "path", "integer", "user id", true}}, "UserUpdate", "User", (*Handler).updateUser},
 	}, workflowRoutes()...)
 }
 

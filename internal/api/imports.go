@@ -38,7 +38,8 @@ type ImportResult struct {
 	Rejects   []ImportReject `json:"rejects"`
 }
 
-// Import loads an uploaded file and inspects what landed (shared with the console's import page).
+// Import loads an uploaded file, inspects what landed and audits the import (shared with the console's
+// import page).
 func Import(ctx context.Context, st *store.Store, u *auth.User, body io.Reader, name, format string) (ImportResult, error) {
 	res := ImportResult{File: filepath.Base(name), Rejects: []ImportReject{}}
 	insp, err := load.NewInspector(ctx, st, nil)
@@ -56,7 +57,7 @@ func Import(ctx context.Context, st *store.Store, u *auth.User, body io.Reader, 
 	})
 	res.Read, res.Inserted, res.Updated, res.Unchanged = lr.Read, lr.Inserted, lr.Updated, lr.Unchanged
 	res.Rejected, res.Inspected = lr.Rejected, lr.Inspected.Inspections
-	return res, err
+	return res, auditImport(ctx, st, res, err)
 }
 
 func (h *Handler) createImport(w http.ResponseWriter, r *http.Request) error {

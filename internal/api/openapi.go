@@ -62,11 +62,12 @@ var schemas = obj{
 		"TopFailed", arr(props(nil, "Item", str, "Count", integ, "Share", num)),
 		"Trend", arr(props(nil, "Day", str, "Records", integ, "AvgScore", num, "PassRate", num)),
 		"Agents", arr(props(nil, "AgentID", str, "AgentName", str, "Team", str, "Records", integ, "AvgScore", num, "PassRate", num, "Fatal", integ))),
-	"ScorecardList":  props(nil, "scorecards", arr(props(nil, "Name", str, "Version", integ, "Title", str, "Active", boolT, "CreatedAt", str))),
-	"Scorecard":      props(nil, "scorecard", obj{"type": "object"}, "active", boolT, "yaml", str),
-	"ScorecardYAML":  obj{"type": "string", "description": "the scorecard as YAML (README: Scorecards)"},
-	"ScorecardSaved": props(nil, "name", str, "version", integ, "created", boolT, "active", boolT),
-	"Upload":         props([]string{"file"}, "file", obj{"type": "string", "format": "binary"}),
+	"ScorecardList":     props(nil, "scorecards", arr(props(nil, "Name", str, "Version", integ, "Title", str, "Active", boolT, "CreatedAt", str))),
+	"Scorecard":         props(nil, "scorecard", obj{"type": "object"}, "active", boolT, "yaml", str),
+	"ScorecardYAML":     obj{"type": "string", "description": "the scorecard as YAML (README: Scorecards)"},
+	"ScorecardActivate": props(nil, "version", obj{"type": "integer", "description": "the version to activate (default: the latest); the same as ?version=N"}),
+	"ScorecardSaved":    props(nil, "name", str, "version", integ, "created", boolT, "active", boolT),
+	"Upload":            props([]string{"file"}, "file", obj{"type": "string", "format": "binary"}),
 	"ImportResult": props(nil, "file", str, "read", integ, "inserted", integ, "updated", integ, "unchanged", integ, "rejected", integ,
 		"inspected", integ, "rejects", arr(props(nil, "line", integ, "reason", str))),
 }
@@ -76,6 +77,9 @@ var pathParam = regexp.MustCompile(`\{(\w+)\}`)
 // created are the operations that answer 201 Created, each with whether it may also answer 200
 // (an unchanged scorecard makes no new version).
 var created = map[string]bool{"POST /api/v1/me/tokens": false, "POST /api/v1/users": false, "POST /api/v1/scorecards": true}
+
+// optionalBody are the request bodies an operation may go without.
+var optionalBody = map[string]bool{"ScorecardActivate": true}
 
 // Document builds the OpenAPI 3 document from the route table, so it cannot drift from the handlers.
 func Document() obj {
@@ -102,7 +106,7 @@ func Document() obj {
 			case "Upload":
 				ct = "multipart/form-data"
 			}
-			op["requestBody"] = obj{"required": true, "content": obj{ct: obj{"schema": ref(rt.body)}}}
+			op["requestBody"] = obj{"required": !optionalBody[rt.body], "content": obj{ct: obj{"schema": ref(rt.body)}}}
 		}
 		resps := obj{"default": obj{"description": "an error", "content": obj{"application/json": obj{"schema": ref("Error")}}}}
 		switch {

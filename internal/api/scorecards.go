@@ -1,6 +1,9 @@
 package api
 
 import (
+	"bytes"
+	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"strconv"
@@ -55,13 +58,13 @@ func (h *Handler) importScorecard(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return qa.NewError(qa.EInvalid, err.Error())
 	}
-	v, created, err := h.Store.SaveScorecard(r.Context(), sc, src)
+	v, created, err := h.Store.SaveScorecardAudited(r.Context(), sc, src)
 	if err != nil {
 		return err
 	}
 	active := false
 	if b := r.URL.Query().Get("activate"); b == "true" || b == "1" {
-		if err := h.Store.ActivateScorecard(r.Context(), sc.Name, v); err != nil {
+		if err := h.Store.ActivateScorecardAudited(r.Context(), sc.Name, v); err != nil {
 			return err
 		}
 		active = true
@@ -73,11 +76,43 @@ func (h *Handler) importScorecard(w http.ResponseWriter, r *http.Request) error 
 	return writeJSON(w, status, map[string]any{"name": sc.Name, "version": v, "created": created, "active": active})
 }
 
+// activateBody is the optional body of an activation; the version may also come as ?version=N.
+type activateBody struct {
+	Version *int `json:"version"`
+}
+
+// activateScorecard makes a version active: the one named in the body or the query (both: they
+// must agree), else the latest. A body that is not {"version": N} is refused, never ignored.
 func (h *Handler) activateScorecard(w http.ResponseWriter, r *http.Request) error {
 	name := r.PathValue("name")
 	v, err := queryInt(r, "version")
 	if err != nil {
 		return err
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 1<<10))
+	if err != nil {
+		return qa.NewError(qa.EInvalid, `the body must be empty or {"version": N}`)
+	}
+	if len(bytes.TrimSpace(body)) > 0 {
+		var in activateBody
+		dec := json.NewDecoder(bytes.NewReader(body))
+		dec.DisallowUnknownFields()
+		err := dec.Decode(&in)
+		if err == nil && dec.More() {
+			err = fmt.Errorf("more after the object")
+		}
+		if err != nil {
+			return qa.NewError(qa.EInvalid, `the body must be empty or {"version": N}: `+err.Error())
+		}
+		switch {
+		case in.Version == nil:
+		case *in.Version <= 0:
+			return qa.NewError(qa.EInvalid, "version must be a positive whole number, e.g. {\"version\": 2}")
+		case v != 0 && v != *in.Version:
+			return qa.NewError(qa.EInvalid, fmt.Sprintf("the body names version %d and the query version %d: send one", *in.Version, v))
+		default:
+			v = *in.Version
+		}
 	}
 	if v == 0 {
 		list, err := h.Store.Scorecards(r.Context())
@@ -93,7 +128,7 @@ func (h *Handler) activateScorecard(w http.ResponseWriter, r *http.Request) erro
 			return qa.NewError(qa.ENotFound, "no scorecard "+strconv.Quote(name))
 		}
 	}
-	if err := h.Store.ActivateScorecard(r.Context(), name, v); err != nil {
+	if err := h.Store.ActivateScorecardAudited(r.Context(), name, v); err != nil {
 		return err
 	}
 	return writeJSON(w, http.StatusOK, map[string]any{"name": name, "version": v, "created": false, "active": true})

@@ -76,7 +76,7 @@ func (h *Handler) createUser(w http.ResponseWriter, r *http.Request) error {
 	if err := u.Validate(); err != nil {
 		return err
 	}
-	if err := auth.ValidatePassword(*in.Password); err != nil {
+	if err := auth.ValidateUserPassword(u.Username, *in.Password); err != nil {
 		return err
 	}
 	hash, err := auth.HashPassword(*in.Password)
@@ -125,23 +125,19 @@ func (h *Handler) updateUser(w http.ResponseWriter, r *http.Request) error {
 	// Check and hash the password before anything is stored: a refused request changes nothing.
 	var hash string
 	if in.Password != nil {
-		if err := auth.ValidatePassword(*in.Password); err != nil {
+		if err := auth.ValidateUserPassword(u.Username, *in.Password); err != nil {
 			return err
 		}
 		if hash, err = auth.HashPassword(*in.Password); err != nil {
 			return err
 		}
 	}
+	// Both audit themselves; disabling and a new password end the user's sessions and API tokens.
 	if err := h.Store.UpdateUser(r.Context(), u); err != nil {
 		return err
 	}
 	if in.Password != nil {
-		if err := h.Store.SetPassword(r.Context(), id, hash); err != nil {
-			return err
-		}
-	}
-	if in.Password != nil || u.Disabled {
-		if _, err := h.Store.DeleteUserSessions(r.Context(), id); err != nil {
+		if _, err := h.Store.ChangePassword(r.Context(), id, hash); err != nil {
 			return err
 		}
 	}

@@ -4,5 +4,8 @@ package auth
 func LimiterLen(l *Limiter) int {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return len(l.m)
+	return len(l.pairs) + len(l.addrs)
 }
+
+// CommonPasswords returns how many passwords the common list holds.
+func CommonPasswords() int { return len(common()) }

@@ -13,20 +13,25 @@ type fakeClock struct{ t time.Time }
 func (c *fakeClock) Now() time.Time          { return c.t }
 func (c *fakeClock) Advance(d time.Duration) { c.t = c.t.Add(d) }
 
+// Addresses of the limiter tests: the attacker's and the administrator's.
+const (
+	evil = "198.51.100.7"
+	home = "203.0.113.9"
+)
+
 func TestLimiter(t *testing.T) {
-	// Each step acts on key "user:wangfang" (unless key is set) after advancing the clock.
+	// Each step acts on user "admin" from evil (unless set) after advancing the clock, then checks
+	// RetryAfter of that user and address.
 	type step struct {
-		advance time.Duration
-		op      string // "fail", "reset" or "" (only check)
-		key     string
-		allow   bool
-		retry   time.Duration // expected RetryAfter; -1: not checked
+		advance    time.Duration
+		op         string // "fail", "ok" (a successful log-in) or "" (only check)
+		user, addr string
+		retry      time.Duration
 	}
-	// fails returns n failures of the default key after prior ones; the fifth locks it.
-	fails := func(prior, n int) []step {
+	fails := func(n int, user, addr string) []step {
 		s := make([]step, n)
 		for i := range s {
-			s[i] = step{op: "fail", allow: prior+i+1 < auth.DefaultMaxFailures, retry: -1}
+			s[i] = step{op: "fail", user: user, addr: addr, retry: -1}
 		}
 		return s
 	}
@@ -41,72 +46,80 @@ func TestLimiter(t *testing.T) {
 		name  string
 		steps []step
 	}{
-		{"fresh key is allowed", []step{{allow: true}}},
-		{"four failures still allowed", cat(fails(0, 4), []step{{allow: true}})},
-		{"fifth failure locks for the rest of the window", cat(fails(0, 5), []step{
-			{retry: 15 * time.Minute},
-			{advance: 10 * time.Minute, retry: 5 * time.Minute},
-			{advance: 5*time.Minute - time.Second, retry: time.Second},
-			{advance: time.Second, allow: true},
+		{"fresh pair may try", []step{{}}},
+		{"four failures do not wait", cat(fails(4, "", ""), []step{{}})},
+		{"the fifth waits a minute", cat(fails(5, "", ""), []step{{retry: time.Minute},
+			{advance: 59 * time.Second, retry: time.Second}, {advance: time.Second}})},
+		{"each further failure doubles the wait", cat(fails(5, "", ""), []step{
+			{advance: time.Minute, op: "fail", retry: 2 * time.Minute},
+			{advance: 2 * time.Minute, op: "fail", retry: 4 * time.Minute},
+			{advance: 4 * time.Minute, op: "fail", retry: 8 * time.Minute},
+			{advance: 8 * time.Minute, op: "fail", retry: 15 * time.Minute},
+			{advance: 15 * time.Minute, op: "fail", retry: 15 * time.Minute},
 		})},
-		{"failures spread over more than a window never lock", []step{
-			{op: "fail", allow: true}, {advance: 5 * time.Minute, op: "fail", allow: true},
-			{advance: 5 * time.Minute, op: "fail", allow: true}, {advance: 5 * time.Minute, op: "fail", allow: true},
-			{advance: time.Minute, op: "fail", allow: true}, {op: "fail", allow: true},
-		}},
-		{"the window starts at the first failure", cat([]step{{op: "fail", allow: true}, {advance: 14 * time.Minute, allow: true}},
-			fails(1, 4), []step{{retry: time.Minute}, {advance: time.Minute, allow: true}})},
-		{"reset unlocks", cat(fails(0, 5), []step{{op: "reset", allow: true}}, fails(0, 4))},
-		{"keys are independent", cat(fails(0, 5), []step{{key: "ip:10.0.0.7", allow: true}, {key: "user:lisi", allow: true},
-			{op: "fail", key: "ip:10.0.0.7", allow: true}})},
-		{"more failures do not extend the lock", cat(fails(0, 5), []step{
-			{advance: 14 * time.Minute, op: "fail", retry: time.Minute},
-			{advance: time.Minute, allow: true}, {op: "fail", allow: true},
-		})},
+		{"the account from an address that has not failed is never held up", cat(fails(20, "", ""), []step{
+			{addr: home}, {op: "ok", addr: home}, {addr: home}})},
+		{"another account from the failing address is not held up by the pair", cat(fails(8, "", ""), []step{{user: "zhijian"}})},
+		{"a success clears the pair", cat(fails(4, "", ""), []step{{op: "ok"}}, fails(4, "", ""), []step{{}})},
+		{"a day without failures forgets them", cat(fails(9, "", ""), []step{{advance: 24 * time.Hour}, {op: "fail"}})},
+		{"usernames compare case-insensitively", cat(fails(5, " ADMIN ", ""), []step{{retry: time.Minute}})},
+		{"spraying many accounts from one address makes that address wait", cat(
+			func() []step {
+				var s []step
+				for i := range auth.DefaultAddrBurst {
+					s = append(s, step{op: "fail", user: fmt.Sprintf("user%02d", i), retry: -1})
+				}
+				return s
+			}(),
+			[]step{{user: "newcomer"}, {op: "fail", user: "user99", retry: time.Minute}, {user: "newcomer", retry: time.Minute},
+				{addr: home}, {advance: time.Minute, user: "newcomer"}})},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			clock := &fakeClock{t: time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)}
-			l := auth.NewLimiter(auth.DefaultMaxFailures, auth.DefaultLockWindow, clock.Now)
+			l := auth.NewLimiter(auth.DefaultMaxFailures, auth.DefaultMaxDelay, clock.Now)
 			for i, s := range tt.steps {
 				clock.Advance(s.advance)
-				key := s.key
-				if key == "" {
-					key = auth.UserKey(" WangFang ")
+				user, addr := s.user, s.addr
+				if user == "" {
+					user = "admin"
+				}
+				if addr == "" {
+					addr = evil
 				}
 				switch s.op {
 				case "fail":
-					l.Fail(key)
-				case "reset":
-					l.Reset(key)
+					l.Fail(user, addr)
+				case "ok":
+					l.Succeed(user, addr)
 				}
-				if got := l.Allow(key); got != s.allow {
-					t.Fatalf("step %d (%+v): Allow = %v, want %v", i, s, got, s.allow)
-				}
-				if got := l.RetryAfter(key); s.retry >= 0 && got != s.retry {
+				if got := l.RetryAfter(user, addr); s.retry >= 0 && got != s.retry {
 					t.Fatalf("step %d (%+v): RetryAfter = %v, want %v", i, s, got, s.retry)
+				}
+				if got := l.Allow(user, addr); s.retry >= 0 && got != (s.retry == 0) {
+					t.Fatalf("step %d (%+v): Allow = %v with retry %v", i, s, got, s.retry)
 				}
 			}
 		})
 	}
 }
 
-func TestLimiterSweepsEndedWindows(t *testing.T) {
+func TestLimiterSweepsForgottenKeys(t *testing.T) {
 	clock := &fakeClock{t: time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)}
-	l := auth.NewLimiter(5, time.Minute, clock.Now)
+	l := auth.NewLimiter(5, 15*time.Minute, clock.Now)
 	for i := range 5000 {
 		if i%1000 == 0 {
-			clock.Advance(2 * time.Minute)
+			clock.Advance(25 * time.Hour)
 		}
-		l.Fail(auth.IPKey(fmt.Sprintf("10.0.%d.%d", i/256, i%256)))
+		l.Fail("admin", fmt.Sprintf("10.0.%d.%d", i/256, i%256))
 	}
 	for range 5 {
-		l.Fail(auth.IPKey("10.9.9.9"))
+		l.Fail("admin", "10.9.9.9")
 	}
-	if l.Allow(auth.IPKey("10.9.9.9")) {
-		t.Error("locked key allowed after sweeps")
+	if l.Allow("admin", "10.9.9.9") {
+		t.Error("a pair past its free failures may try at once after sweeps")
 	}
-	if n := auth.LimiterLen(l); n > 2100 {
-		t.Errorf("limiter holds %d keys; ended windows were not swept", n)
+	if n := auth.LimiterLen(l); n > 4200 {
+		t.Errorf("limiter holds %d keys; forgotten ones were not swept", n)
 	}
 }

@@ -46,7 +46,8 @@ const MinPasswordLen = 8
 const maxPasswordLen = 1024
 
 // ValidatePassword reports why pw may not be used as a password, as a qa.EInvalid error with a
-// Chinese and English message, or nil.
+// Chinese and English message, or nil: too short or long, digits or blanks only, or one of the
+// commonest passwords (IsCommonPassword). ValidateUserPassword also checks it against the username.
 func ValidatePassword(pw string) error {
 	switch {
 	case !utf8.ValidString(pw):
@@ -61,6 +62,9 @@ func ValidatePassword(pw string) error {
 		return qa.NewError(qa.EInvalid, "密码不能全是数字 the password must not be digits only")
 	case strings.TrimSpace(pw) == "":
 		return qa.NewError(qa.EInvalid, "密码不能全是空格 the password must not be blank")
+	case IsCommonPassword(pw):
+		return qa.NewError(qa.EInvalid, "密码太常见，容易被猜中，请换一个 the password is one of the commonest and easily guessed; "+
+			"choose another, e.g. a few unrelated words")
 	}
 	return nil
 }

@@ -27,6 +27,17 @@ func TestValidatePassword(t *testing.T) {
 		{"blank", "         ", "blank"},
 		{"too long", strings.Repeat("a", 1025), "at most"},
 		{"invalid utf-8", "abcdefgh\xff", "UTF-8"},
+		{"common: password", "password", "commonest"},
+		{"common, any case", "PassWord", "常见"},
+		{"common with a short ending", "password123!", "commonest"},
+		{"common: admin123", "admin123", "commonest"},
+		{"common: qwerty123", "Qwerty123", "commonest"},
+		{"common: keyboard walk", "1qaz2wsx", "commonest"},
+		{"common: woaini1314", "woaini1314", "commonest"},
+		{"common: pinyin name and year", "wangfang1988", "commonest"},
+		{"common: full-width", "ｐａｓｓｗｏｒｄ", "commonest"},
+		{"common word, long random ending", "dragon83921734", ""},
+		{"common word inside a phrase", "my password is long", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -151,6 +162,52 @@ func TestCheckLogin(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			if got := auth.CheckLogin(tt.u, tt.pw); got != tt.want {
 				t.Errorf("CheckLogin = %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
+
+// TestCommonPasswordList: the embedded list holds the favourites the brief names and a few thousand
+// more, and nothing in it is accepted by ValidatePassword.
+func TestCommonPasswordList(t *testing.T) {
+	for _, pw := range []string{"123456", "5201314", "qwerty", "password", "admin123", "iloveyou", "a123456", "woaini1314"} {
+		if !auth.IsCommonPassword(pw) {
+			t.Errorf("IsCommonPassword(%q) = false", pw)
+		}
+	}
+	if n := auth.CommonPasswords(); n < 2000 {
+		t.Errorf("the common-password list has %d entries, want a few thousand", n)
+	}
+	for _, pw := range []string{"correct horse", "质检平台登录密码", "tiger lily 42"} {
+		if auth.IsCommonPassword(pw) {
+			t.Errorf("IsCommonPassword(%q) = true", pw)
+		}
+	}
+}
+
+func TestValidateUserPassword(t *testing.T) {
+	tests := []struct {
+		name, user, pw, wantErr string
+	}{
+		{"unrelated", "wangfang", "correct horse", ""},
+		{"the username itself", "chuanqi7", "chuanqi7", "用户名"},
+		{"username inside, other case", "chuanqi7", "ChuanQi7-2026!", "username"},
+		{"username reversed", "chuanqi7", "7iqnauhc-2026", "username"},
+		{"short usernames are not searched", "li", "li-correct-horse", ""},
+		{"the ordinary checks still apply", "chuanqi7", "short", "at least 8"},
+		{"common", "chuanqi7", "admin123", "commonest"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := auth.ValidateUserPassword(tt.user, tt.pw)
+			if tt.wantErr == "" {
+				if err != nil {
+					t.Fatalf("ValidateUserPassword(%q, %q) = %v, want nil", tt.user, tt.pw, err)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), tt.wantErr) || qa.ErrorCode(err) != qa.EInvalid {
+				t.Fatalf("ValidateUserPassword(%q, %q) = %v, want an invalid error containing %q", tt.user, tt.pw, err, tt.wantErr)
 			}
 		})
 	}

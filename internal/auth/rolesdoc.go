@@ -49,7 +49,9 @@ func RolesMarkdown() string {
 	b.WriteString("# 角色与权限 Roles and permissions\n\n")
 	b.WriteString("<!-- Generated from internal/auth (Matrix) by `go test ./internal/auth -run RolesDoc -update`. Do not edit. -->\n\n")
 	b.WriteString("The permission matrix below is the only place that says who may do what (`auth.Matrix`).\n")
-	b.WriteString("A disabled account may do nothing; `qloop user disable` also ends its sessions.\n\n")
+	b.WriteString("A disabled account may do nothing; disabling it (`qloop user disable`, the console or the API) also ends its\n" +
+		"sessions and revokes its personal API tokens, which enabling it again does not bring back. An agent id has at most\n" +
+		"one account, so that only that agent sees their records. Every change of an account is in the audit trail.\n\n")
 	b.WriteString("| 权限 permission |")
 	for _, r := range Roles {
 		fmt.Fprintf(&b, " %s<br>`%s` |", RoleNames[r], r)

@@ -59,6 +59,7 @@ func runImport(ctx context.Context, env *Env, args []string) int {
 	rejected := 0
 	for _, file := range files {
 		res, err := importFile(ctx, env, st, file, opt, *rejects, insp)
+		err = auditImport(ctx, env, st, file, res, err)
 		total.Add(res.ImportResult)
 		rejected += res.Rejected
 		if err != nil {

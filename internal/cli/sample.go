@@ -43,10 +43,12 @@ func runSample(ctx context.Context, env *Env, args []string) int {
 var cst = time.FixedZone("CST", 8*3600)
 
 // actor is who a batch command acts as: an existing account (--as), else the operator at the
-// console, recorded as "cli" in the audit trail.
+// console, recorded as cli:OS-USER in the audit trail (store.CLIActor).
 func actor(ctx context.Context, st *store.Store, as string) (*auth.User, error) {
 	if as == "" {
-		return &auth.User{Username: "cli", Name: "命令行 command line", Role: auth.RoleSupervisor}, nil
+		u := store.CLIActor(os.Getenv)
+		u.Role = auth.RoleSupervisor
+		return u, nil
 	}
 	u, err := st.UserByUsername(ctx, as)
 	if err != nil {

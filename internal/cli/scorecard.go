@@ -8,11 +8,14 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"qloop/internal/auth"
 	"qloop/internal/qa"
 	"qloop/internal/scorecard"
+	"qloop/internal/store"
 )
 
 func runScorecard(ctx context.Context, env *Env, args []string) int {
+	ctx = auth.WithUser(ctx, store.CLIActor(env.Getenv)) // the audit trail's actor
 	sub := ""
 	if len(args) > 0 {
 		sub, args = args[0], args[1:]
@@ -90,7 +93,7 @@ func scorecardImport(ctx context.Context, env *Env, args []string) int {
 		if err != nil {
 			return fail(env, err)
 		}
-		v, created, err := st.SaveScorecard(ctx, sc, src)
+		v, created, err := st.SaveScorecardAudited(ctx, sc, src)
 		if err != nil {
 			return fail(env, err)
 		}
@@ -100,7 +103,7 @@ func scorecardImport(ctx context.Context, env *Env, args []string) int {
 			fmt.Fprintf(env.Stdout, "%s: unchanged, same as %s v%d\n", f, sc.Name, v)
 		}
 		if *activate {
-			if err := st.ActivateScorecard(ctx, sc.Name, v); err != nil {
+			if err := st.ActivateScorecardAudited(ctx, sc.Name, v); err != nil {
 				return fail(env, err)
 			}
 			fmt.Fprintf(env.Stdout, "%s v%d is active\n", sc.Name, v)
@@ -245,7 +248,7 @@ func scorecardActivate(ctx context.Context, env *Env, args []string) int {
 			return fail(env, qa.NewError(qa.ENotFound, fmt.Sprintf("no scorecard %q: import it first with `qloop scorecard import FILE`", pos[0])))
 		}
 	}
-	if err := st.ActivateScorecard(ctx, pos[0], v); err != nil {
+	if err := st.ActivateScorecardAudited(ctx, pos[0], v); err != nil {
 		return fail(env, err)
 	}
 	fmt.Fprintf(env.Stdout, "%s v%d is active; `qloop inspect` inspects records with it (earlier inspections are kept)\n", pos[0], v)

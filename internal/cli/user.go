@@ -17,6 +17,7 @@ import (
 )
 
 func runUser(ctx context.Context, env *Env, args []string) int {
+	ctx = auth.WithUser(ctx, store.CLIActor(env.Getenv)) // the audit trail's actor
 	sub := ""
 	if len(args) > 0 {
 		sub, args = args[0], args[1:]
@@ -34,12 +35,12 @@ func runUser(ctx context.Context, env *Env, args []string) int {
 		return userList(ctx, env, args)
 	}
 	fmt.Fprintln(env.Stderr, `Usage: qloop user add USERNAME --role ROLE [--name N] [--agent-id A] [--team T] [--lang zh-CN|en] [--password-stdin]
-       qloop user passwd USERNAME [--password-stdin]   set a new password and end the user's sessions
-       qloop user disable USERNAME                    block log-in and end the user's sessions
+       qloop user passwd USERNAME [--password-stdin]   set a new password; ends the user's sessions and API tokens
+       qloop user disable USERNAME                    block log-in; ends the user's sessions and API tokens
        qloop user enable USERNAME
        qloop user list
 Roles: `+roleHelp()+`
-Without --password-stdin the password is asked for on the terminal.`)
+Without --password-stdin the password is asked for on the terminal. Every change is audited as cli:OS-USER.`)
 	return ExitUsage
 }
 
@@ -79,7 +80,10 @@ func userAdd(ctx context.Context, env *Env, args []string) int {
 	if _, err := st.UserByUsername(ctx, u.Username); err == nil {
 		return fail(env, qa.NewError(qa.EConflict, fmt.Sprintf("用户名 %q 已存在 the username %q is taken", u.Username, u.Username)))
 	}
-	hash, err := newPasswordHash(ctx, env, *stdin)
+	if err := agentIDFree(ctx, st, u.AgentID); err != nil { // before asking for the password, too
+		return fail(env, err)
+	}
+	hash, err := newPasswordHash(ctx, env, *stdin, u.Username)
 	if err != nil {
 		return fail(env, err)
 	}
@@ -104,18 +108,16 @@ func userPasswd(ctx context.Context, env *Env, args []string) int {
 		return ExitError
 	}
 	defer st.Close()
-	hash, err := newPasswordHash(ctx, env, *stdin)
+	hash, err := newPasswordHash(ctx, env, *stdin, u.Username)
 	if err != nil {
 		return fail(env, err)
 	}
-	if err := st.SetPassword(ctx, u.ID, hash); err != nil {
-		return fail(env, err)
-	}
-	n, err := st.DeleteUserSessions(ctx, u.ID)
+	ended, err := st.ChangePassword(ctx, u.ID, hash)
 	if err != nil {
 		return fail(env, err)
 	}
-	fmt.Fprintf(env.Stdout, "已修改 %s 的密码 password of %s changed; %d session(s) ended\n", u.Username, u.Username, n)
+	fmt.Fprintf(env.Stdout, "已修改 %s 的密码，已退出 %d 个会话、吊销 %d 个 API 令牌 password of %s changed; %d session(s) ended, %d API token(s) revoked\n",
+		u.Username, ended.Sessions, ended.Tokens, u.Username, ended.Sessions, ended.Tokens)
 	return ExitOK
 }
 
@@ -133,13 +135,14 @@ func userSetDisabled(ctx context.Context, env *Env, args []string, disabled bool
 	}
 	defer st.Close()
 	u.Disabled = disabled
-	if err := st.UpdateUser(ctx, u); err != nil { // disabling also ends the user's sessions
+	if err := st.UpdateUser(ctx, u); err != nil { // disabling also ends the user's sessions and API tokens
 		return fail(env, err)
 	}
 	if disabled {
-		fmt.Fprintf(env.Stdout, "已停用 %s: user %s disabled, signed out everywhere\n", u.Username, u.Username)
+		fmt.Fprintf(env.Stdout, "已停用 %s，已退出所有会话并吊销其 API 令牌: user %s disabled, signed out everywhere, API tokens revoked\n",
+			u.Username, u.Username)
 	} else {
-		fmt.Fprintf(env.Stdout, "已启用 %s: user %s enabled\n", u.Username, u.Username)
+		fmt.Fprintf(env.Stdout, "已启用 %s: user %s enabled (earlier API tokens stay revoked)\n", u.Username, u.Username)
 	}
 	return ExitOK
 }
@@ -185,9 +188,28 @@ func openUser(ctx context.Context, env *Env, dsn, username string) (*store.Store
 	return st, u, true
 }
 
-// newPasswordHash reads a new password, from the first line of env.Stdin with --password-stdin or
-// else by prompting twice on a terminal, checks it against the policy and hashes it.
-func newPasswordHash(ctx context.Context, env *Env, fromStdin bool) (string, error) {
+// agentIDFree refuses a second account on agentID, as CreateUser would, before a password is asked.
+func agentIDFree(ctx context.Context, st *store.Store, agentID string) error {
+	if agentID == "" {
+		return nil
+	}
+	users, err := st.Users(ctx)
+	if err != nil {
+		return err
+	}
+	for _, o := range users {
+		if o.AgentID == agentID {
+			return qa.NewError(qa.EConflict, fmt.Sprintf("坐席工号 %q 已有账号 %q the agent id %q already has the account %q: "+
+				"change or disable that one instead of adding a second", agentID, o.Username, agentID, o.Username))
+		}
+	}
+	return nil
+}
+
+// newPasswordHash reads a new password for username, from the first line of env.Stdin with
+// --password-stdin or else by prompting twice on a terminal, checks it against the policy
+// (auth.ValidateUserPassword) and hashes it.
+func newPasswordHash(ctx context.Context, env *Env, fromStdin bool, username string) (string, error) {
 	var pw string
 	if fromStdin {
 		if env.Stdin == nil {
@@ -209,7 +231,7 @@ func newPasswordHash(ctx context.Context, env *Env, fromStdin bool) (string, err
 		if pw, err = prompt(ctx, env, f, r, "新密码 New password: "); err != nil {
 			return "", err
 		}
-		if err := auth.ValidatePassword(pw); err != nil {
+		if err := auth.ValidateUserPassword(username, pw); err != nil {
 			return "", err
 		}
 		again, err := prompt(ctx, env, f, r, "再输入一次 Repeat it: ")
@@ -223,7 +245,7 @@ func newPasswordHash(ctx context.Context, env *Env, fromStdin bool) (string, err
 	if pw == "" {
 		return "", qa.NewError(qa.EInvalid, "密码为空 the password is empty")
 	}
-	if err := auth.ValidatePassword(pw); err != nil {
+	if err := auth.ValidateUserPassword(username, pw); err != nil {
 		return "", err
 	}
 	return auth.HashPassword(pw)

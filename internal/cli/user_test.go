@@ -3,6 +3,8 @@ package cli_test
 import (
 	"bytes"
 	"context"
+	"os"
+	"os/user"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -70,7 +72,17 @@ func TestUserCommands(t *testing.T) {
 		{"list shows disabled", "", []string{"list"}, cli.ExitOK, []string{"已停用 yes"}, nil, nil},
 		{"enable", "", []string{"enable", "wangfang"}, cli.ExitOK, []string{"user wangfang enabled"}, nil, nil},
 		{"disable unknown user", "", []string{"disable", "nobody"}, cli.ExitError, nil, []string{"nobody"}, nil},
-		{"passwd weak", "password\n", []string{"passwd", "wangfang", "--password-stdin"}, cli.ExitOK, []string{"changed"}, nil, nil},
+		{"passwd common", "password\n", []string{"passwd", "wangfang", "--password-stdin"}, cli.ExitError, nil,
+			[]string{"常见", "commonest"}, nil},
+		{"passwd common with digits", "Woaini1314!\n", []string{"passwd", "wangfang", "--password-stdin"}, cli.ExitError, nil,
+			[]string{"commonest"}, nil},
+		{"passwd with the username", "my wangfang pass\n", []string{"passwd", "wangfang", "--password-stdin"}, cli.ExitError, nil,
+			[]string{"username"}, nil},
+		{"passwd", "a passphrase of my own\n", []string{"passwd", "wangfang", "--password-stdin"}, cli.ExitOK, []string{"changed"}, nil, nil},
+		{"add with a common password", "admin123\n", []string{"add", "li", "--role", "inspector", "--password-stdin"},
+			cli.ExitError, nil, []string{"commonest"}, nil},
+		{"a second account on an agent id", "correct horse\n", []string{"add", "wangfang2", "--role", "agent", "--agent-id", "A017",
+			"--password-stdin"}, cli.ExitError, nil, []string{"A017", "wangfang", "already has"}, nil},
 		{"passwd refuses digits", "87654321\n", []string{"passwd", "wangfang", "--password-stdin"}, cli.ExitError, nil,
 			[]string{"digits only"}, nil},
 		{"passwd unknown user", "correct horse\n", []string{"passwd", "nobody", "--password-stdin"}, cli.ExitError, nil,
@@ -120,7 +132,7 @@ func TestUserCommands(t *testing.T) {
 		t.Fatal(err)
 	}
 	if wang.Role != auth.RoleAgent || wang.AgentID != "A017" || wang.Team != "一组" || wang.Name != "王芳" || wang.Disabled ||
-		wang.Lang != "zh-CN" || !auth.CheckPassword(wang.PasswordHash, "password") ||
+		wang.Lang != "zh-CN" || !auth.CheckPassword(wang.PasswordHash, "a passphrase of my own") ||
 		auth.CheckPassword(wang.PasswordHash, "坐席王芳的登录密码") {
 		t.Errorf("wangfang = %+v", wang)
 	}
@@ -129,7 +141,7 @@ func TestUserCommands(t *testing.T) {
 	}
 }
 
-func TestUserPasswdEndsSessions(t *testing.T) {
+func TestUserPasswdEndsSessionsAndTokens(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "q.db")
 	if _, errOut, code := runIn(t, "correct horse\n", "user", "add", "zhang", "--role", "inspector", "--password-stdin", "--db", db); code != 0 {
 		t.Fatal(errOut)
@@ -150,9 +162,13 @@ func TestUserPasswdEndsSessions(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	tok, tokHash := auth.NewAPIToken()
+	if _, err := s.CreateAPIToken(ctx, u.ID, "脚本", tokHash); err != nil {
+		t.Fatal(err)
+	}
 	s.Close()
 	out, errOut, code := runIn(t, "new secret 2\r\n", "user", "passwd", "zhang", "--password-stdin", "--db", db)
-	if code != 0 || !strings.Contains(out, "2 session(s) ended") {
+	if code != 0 || !strings.Contains(out, "2 session(s) ended, 1 API token(s) revoked") {
 		t.Fatalf("passwd: exit %d\n%s%s", code, out, errOut)
 	}
 	s, err = store.Open(ctx, db)
@@ -163,7 +179,101 @@ func TestUserPasswdEndsSessions(t *testing.T) {
 	if _, err := s.SessionUser(ctx, h1, time.Now()); err == nil {
 		t.Error("session survived the password change")
 	}
+	if _, err := s.APITokenUser(ctx, auth.HashToken(tok)); err == nil {
+		t.Error("API token survived the password change")
+	}
 	if u, _ := s.UserByUsername(ctx, "zhang"); !auth.CheckPassword(u.PasswordHash, "new secret 2") {
 		t.Error("new password (sent with CRLF) does not check")
 	}
+}
+
+// TestCLIAudit: account, scorecard and import commands are audited as cli:OS-USER, with the state
+// before and after.
+func TestCLIAudit(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "q.db")
+	osUser, err := user.Current()
+	if err != nil {
+		t.Fatal(err)
+	}
+	actor := "cli:" + osUser.Username
+	sc := write(t, dir, "audit.yaml", `name: cli_audit
+title: 命令行审计
+pass_score: 60
+applies_to: {channels: [email]}
+dimensions:
+  - id: norms
+    name: 服务规范
+    weight: 1
+    items:
+      - id: opening
+        name: 开场白
+        kind: passfail
+        check: {type: phrase, position: first, all_of: [[您好]]}
+`)
+	sc2 := write(t, dir, "audit2.yaml", strings.Replace(string(must(os.ReadFile(sc))), "命令行审计", "命令行审计 v2", 1))
+	recs := write(t, dir, "calls.jsonl", goodCall+"\n{broken\n")
+	cmds := []struct {
+		stdin string
+		args  []string
+	}{
+		{"correct horse\n", []string{"user", "add", "zhang", "--role", "inspector", "--password-stdin"}},
+		{"new secret 2\n", []string{"user", "passwd", "zhang", "--password-stdin"}},
+		{"", []string{"user", "disable", "zhang"}},
+		{"", []string{"user", "enable", "zhang"}},
+		{"", []string{"scorecard", "import", "--activate", sc}},
+		{"", []string{"scorecard", "import", sc2}},
+		{"", []string{"scorecard", "activate", "cli_audit", "--version", "2"}},
+		{"", []string{"import", recs}},
+	}
+	for _, c := range cmds {
+		if out, errOut, code := runIn(t, c.stdin, append(c.args, "--db", db)...); code != cli.ExitOK && code != cli.ExitRejected {
+			t.Fatalf("%v: exit %d\n%s%s", c.args, code, out, errOut)
+		}
+	}
+	ctx := context.Background()
+	s, err := store.Open(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	lines, err := s.AuditLog(ctx, store.AuditFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	type line struct{ actor, action, before, after string }
+	want := []line{
+		{actor, "records.import", "", `"rejected":1`},
+		{actor, "scorecard.activate", `"active_version":1`, `"active_version":2`},
+		{actor, "scorecard.import", "", `"version":2`},
+		{actor, "scorecard.activate", `"active_version":0`, `"active_version":1`},
+		{actor, "scorecard.import", "", `"name":"cli_audit"`},
+		{actor, "user.enable", `"disabled":true`, `"disabled":false`},
+		{actor, "user.disable", `"disabled":false`, `"disabled":true`},
+		{actor, "user.passwd", "", `"password":"changed"`},
+		{actor, "user.create", "", `"role":"inspector"`},
+	}
+	var got []line
+	for _, e := range lines {
+		if e.Actor != "system" { // the shipped scorecards installed on first import
+			got = append(got, line{e.Actor, e.Action, e.Before, e.After})
+		}
+	}
+	if len(got) != len(want) {
+		t.Fatalf("audit lines = %+v, want %d", got, len(want))
+	}
+	for i, w := range want {
+		g := got[i]
+		if g.actor != w.actor || g.action != w.action || !strings.Contains(g.before, w.before) || !strings.Contains(g.after, w.after) ||
+			(w.before == "") != (g.before == "") {
+			t.Errorf("audit line %d = %+v, want %+v", i, g, w)
+		}
+	}
+}
+
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
 }

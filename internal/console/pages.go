@@ -231,7 +231,7 @@ func (c *Console) createUser(w http.ResponseWriter, r *http.Request) error {
 	pw := r.PostFormValue("password")
 	err := u.Validate()
 	if err == nil {
-		err = auth.ValidatePassword(pw)
+		err = auth.ValidateUserPassword(u.Username, pw)
 	}
 	if err == nil {
 		if u.PasswordHash, err = auth.HashPassword(pw); err == nil {
@@ -278,7 +278,7 @@ func (c *Console) updateUser(w http.ResponseWriter, r *http.Request) error {
 		}
 	case "password":
 		pw := r.PostFormValue("password")
-		if err := auth.ValidatePassword(pw); err != nil {
+		if err := auth.ValidateUserPassword(u.Username, pw); err != nil {
 			return err
 		}
 		hash, err := auth.HashPassword(pw)

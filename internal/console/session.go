@@ -34,17 +34,15 @@ func clientIP(r *http.Request) string {
 	return host
 }
 
-// login checks the password, rate-limited per account and per client address, and starts a session.
+// login checks the password, throttled per account and client address (auth.Limiter), and starts a session.
 func (c *Console) login(w http.ResponseWriter, r *http.Request) error {
 	username := auth.NormalizeUsername(r.PostFormValue("username"))
 	password := r.PostFormValue("password")
 	next := r.PostFormValue("next")
-	keys := []string{auth.UserKey(username), auth.IPKey(clientIP(r))}
-	for _, k := range keys {
-		if !c.cfg.Limiter.Allow(k) {
-			return c.render(w, r, http.StatusTooManyRequests, "login", map[string]any{"Next": next, "Username": username,
-				"Error": c.t(r, "login.locked", "Minutes", int(c.cfg.Limiter.RetryAfter(k).Minutes())+1)})
-		}
+	ip := clientIP(r)
+	if wait := c.cfg.Limiter.RetryAfter(username, ip); wait > 0 {
+		return c.render(w, r, http.StatusTooManyRequests, "login", map[string]any{"Next": next, "Username": username,
+			"Error": c.t(r, "login.locked", "Minutes", int(wait.Minutes())+1)})
 	}
 	u, err := c.cfg.Store.UserByUsername(r.Context(), username)
 	if err != nil && qa.ErrorCode(err) != qa.ENotFound {
@@ -52,13 +50,11 @@ func (c *Console) login(w http.ResponseWriter, r *http.Request) error {
 	}
 	// CheckLogin spends the same time on an unknown account, so timing does not reveal usernames.
 	if !auth.CheckLogin(u, password) {
-		for _, k := range keys {
-			c.cfg.Limiter.Fail(k)
-		}
-		c.cfg.Log.Info("sign-in failed", "ip", clientIP(r))
+		c.cfg.Limiter.Fail(username, ip)
+		c.cfg.Log.Info("sign-in failed", "ip", ip)
 		return c.render(w, r, http.StatusUnauthorized, "login", map[string]any{"Next": next, "Username": username, "Error": c.t(r, "login.failed")})
 	}
-	c.cfg.Limiter.Reset(keys[0])
+	c.cfg.Limiter.Succeed(username, ip)
 	plain, hash := auth.NewToken()
 	if err := c.cfg.Store.CreateSession(r.Context(), u.ID, hash, c.cfg.Now().Add(c.cfg.SessionTTL)); err != nil {
 		return err

@@ -32,43 +32,134 @@ func scanUser(row scanner, extra ...any) (*auth.User, error) {
 	return &u, nil
 }
 
-// CreateUser stores u (validated and normalized by u.Validate) with u.PasswordHash, and sets u.ID and
-// u.CreatedAt. Returns qa.EInvalid for a bad user, qa.EConflict when the username is taken.
+// CreateUser stores u (validated and normalized by u.Validate) with u.PasswordHash, sets u.ID and
+// u.CreatedAt, and audits it as done by the user in ctx. Returns qa.EInvalid for a bad user,
+// qa.EConflict when the username is taken or another account already has u.AgentID.
 func (s *Store) CreateUser(ctx context.Context, u *auth.User) error {
 	if err := u.Validate(); err != nil {
 		return err
 	}
 	now := s.Now()
-	err := s.w.QueryRowContext(ctx, `INSERT INTO users (username, name, role, agent_id, team, lang, disabled,
-		password_hash, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-		ON CONFLICT (username) DO NOTHING RETURNING id`,
-		u.Username, u.Name, string(u.Role), u.AgentID, u.Team, u.Lang, u.Disabled, u.PasswordHash, ms(now)).Scan(&u.ID)
-	if errors.Is(err, sql.ErrNoRows) {
-		return qa.NewError(qa.EConflict, fmt.Sprintf("用户名 %q 已存在 the username %q is taken", u.Username, u.Username))
-	} else if err != nil {
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		if err := s.agentIDFree(ctx, tx, u.AgentID, 0); err != nil {
+			return err
+		}
+		err := tx.QueryRowContext(ctx, `INSERT INTO users (username, name, role, agent_id, team, lang, disabled,
+			password_hash, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+			ON CONFLICT (username) DO NOTHING RETURNING id`,
+			u.Username, u.Name, string(u.Role), u.AgentID, u.Team, u.Lang, u.Disabled, u.PasswordHash, ms(now)).Scan(&u.ID)
+		if errors.Is(err, sql.ErrNoRows) {
+			return qa.NewError(qa.EConflict, fmt.Sprintf("用户名 %q 已存在 the username %q is taken", u.Username, u.Username))
+		} else if err != nil {
+			return err
+		}
+		return s.auditTx(ctx, tx, "user.create", "user", u.ID, nil, auditOfUser(u))
+	})
+	if err != nil {
 		return fmt.Errorf("store: create user %q: %w", u.Username, err)
 	}
 	u.CreatedAt = fromMS(ms(now))
 	return nil
 }
 
+// agentIDFree returns qa.EConflict when an account other than except already has agentID: a
+// second account on one agent id would let two people see that agent's records. On PostgreSQL a
+// transaction lock keeps two concurrent creations from both passing; SQLite has one writer.
+func (s *Store) agentIDFree(ctx context.Context, tx *sql.Tx, agentID string, except int64) error {
+	if agentID == "" {
+		return nil
+	}
+	if s.dialect == Postgres {
+		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtext('qloop.users.agent_id'))`); err != nil {
+			return err
+		}
+	}
+	var other string
+	err := tx.QueryRowContext(ctx, `SELECT username FROM users WHERE agent_id = $1 AND id <> $2 ORDER BY id LIMIT 1`,
+		agentID, except).Scan(&other)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	return qa.NewError(qa.EConflict, fmt.Sprintf("坐席工号 %q 已有账号 %q the agent id %q already has the account %q: "+
+		"change or disable that one instead of adding a second", agentID, other, agentID, other))
+}
+
+// Ended is what a password change or a disabling ended: the user's sessions and API tokens.
+type Ended struct {
+	Sessions int64 `json:"sessions"`
+	Tokens   int64 `json:"tokens"`
+}
+
+// endAccess deletes userID's sessions and revokes their API tokens inside tx.
+func endAccess(ctx context.Context, tx *sql.Tx, userID int64) (Ended, error) {
+	var e Ended
+	res, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1`, userID)
+	if err == nil {
+		e.Sessions, err = res.RowsAffected()
+	}
+	if err != nil {
+		return e, err
+	}
+	res, err = tx.ExecContext(ctx, `UPDATE api_tokens SET revoked = $2 WHERE user_id = $1 AND NOT revoked`, userID, true)
+	if err == nil {
+		e.Tokens, err = res.RowsAffected()
+	}
+	return e, err
+}
+
 // UpdateUser saves u's name, role, agent id, team, language and disabled flag (not the username
-// or password). Disabling a user also ends their sessions. Returns qa.EInvalid for a bad user,
-// qa.ENotFound if u.ID does not exist.
+// or password) and audits the change, with the account before and after, as done by the user in
+// ctx; an unchanged account writes nothing. Disabling a user also ends their sessions and revokes
+// their API tokens, so enabling them again does not bring those back. Returns qa.EInvalid for a
+// bad user, qa.ENotFound if u.ID does not exist, qa.EConflict if another account has u.AgentID.
 func (s *Store) UpdateUser(ctx context.Context, u *auth.User) error {
 	if err := u.Validate(); err != nil {
 		return err
 	}
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE users SET name = $2, role = $3, agent_id = $4, team = $5, lang = $6,
-			disabled = $7 WHERE id = $1`, u.ID, u.Name, string(u.Role), u.AgentID, u.Team, u.Lang, u.Disabled)
-		if err := oneRow(res, err, "用户", "user", u.ID); err != nil {
+		lock := ""
+		if s.dialect == Postgres {
+			lock = " FOR UPDATE"
+		}
+		old, err := scanUser(tx.QueryRowContext(ctx, `SELECT `+userCols+` FROM users u WHERE u.id = $1`+lock, u.ID))
+		if errors.Is(err, sql.ErrNoRows) {
+			return qa.NewError(qa.ENotFound, fmt.Sprintf("没有用户 %d no user with id %d", u.ID, u.ID))
+		} else if err != nil {
 			return err
 		}
-		if u.Disabled {
-			_, err = tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1`, u.ID)
+		before, after := auditOfUser(old), auditOfUser(u)
+		after.Username = old.Username // the username never changes
+		if before == after {
+			return nil
 		}
-		return err
+		if u.AgentID != old.AgentID {
+			if err := s.agentIDFree(ctx, tx, u.AgentID, u.ID); err != nil {
+				return err
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE users SET name = $2, role = $3, agent_id = $4, team = $5, lang = $6,
+			disabled = $7 WHERE id = $1`, u.ID, u.Name, string(u.Role), u.AgentID, u.Team, u.Lang, u.Disabled); err != nil {
+			return err
+		}
+		action := "user.update"
+		var ended *Ended
+		switch {
+		case u.Disabled && !old.Disabled:
+			action = "user.disable"
+			e, err := endAccess(ctx, tx, u.ID)
+			if err != nil {
+				return err
+			}
+			ended = &e
+		case !u.Disabled && old.Disabled:
+			action = "user.enable"
+		}
+		return s.auditTx(ctx, tx, action, "user", u.ID, before, struct {
+			userAudit
+			Ended *Ended `json:"ended,omitempty"`
+		}{after, ended})
 	})
 	if err != nil {
 		return fmt.Errorf("store: update user %d: %w", u.ID, err)
@@ -120,14 +211,32 @@ func (s *Store) Users(ctx context.Context) ([]auth.User, error) {
 	return out, nil
 }
 
-// SetPassword stores hash (from auth.HashPassword) as user id's password. It leaves sessions
-// alone: call DeleteUserSessions to sign the user out everywhere. Returns qa.ENotFound.
+// SetPassword stores hash (from auth.HashPassword) as user id's password; see ChangePassword.
 func (s *Store) SetPassword(ctx context.Context, id int64, hash string) error {
-	res, err := s.w.ExecContext(ctx, `UPDATE users SET password_hash = $2 WHERE id = $1`, id, hash)
-	if err := oneRow(res, err, "用户", "user", id); err != nil {
-		return fmt.Errorf("store: set password of user %d: %w", id, err)
+	_, err := s.ChangePassword(ctx, id, hash)
+	return err
+}
+
+// ChangePassword stores hash (from auth.HashPassword) as user id's password and, in the same
+// transaction, ends the user's sessions and revokes their API tokens (a leaked secret must not
+// outlive the new password), audited as done by the user in ctx. It returns what it ended.
+// Returns qa.ENotFound.
+func (s *Store) ChangePassword(ctx context.Context, id int64, hash string) (Ended, error) {
+	var e Ended
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = $2 WHERE id = $1`, id, hash)
+		if err := oneRow(res, err, "用户", "user", id); err != nil {
+			return err
+		}
+		if e, err = endAccess(ctx, tx, id); err != nil {
+			return err
+		}
+		return s.auditTx(ctx, tx, "user.passwd", "user", id, nil, map[string]any{"password": "changed", "ended": e})
+	})
+	if err != nil {
+		return e, fmt.Errorf("store: set password of user %d: %w", id, err)
 	}
-	return nil
+	return e, nil
 }
 
 // CreateSession stores a session of userID, known by idHash (auth.HashToken of the cookie value),
@@ -222,7 +331,8 @@ func (s *Store) DeleteExpiredSessions(ctx context.Context, now time.Time) error 
 }
 
 // CreateAPIToken stores a personal API token of userID called name, known by hash (auth.HashToken
-// of the plain token), and returns its id. Returns qa.ENotFound if the user does not exist.
+// of the plain token), audited as done by the user in ctx, and returns its id. Returns
+// qa.ENotFound if the user does not exist.
 func (s *Store) CreateAPIToken(ctx context.Context, userID int64, name, hash string) (int64, error) {
 	var id int64
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
@@ -232,8 +342,11 @@ func (s *Store) CreateAPIToken(ctx context.Context, userID int64, name, hash str
 		} else if err != nil {
 			return err
 		}
-		return tx.QueryRowContext(ctx, `INSERT INTO api_tokens (user_id, name, token_hash, created_at)
-			VALUES ($1, $2, $3, $4) RETURNING id`, userID, name, hash, ms(s.Now())).Scan(&id)
+		if err := tx.QueryRowContext(ctx, `INSERT INTO api_tokens (user_id, name, token_hash, created_at)
+			VALUES ($1, $2, $3, $4) RETURNING id`, userID, name, hash, ms(s.Now())).Scan(&id); err != nil {
+			return err
+		}
+		return s.auditTx(ctx, tx, "token.create", "token", id, nil, map[string]any{"user_id": userID, "name": name})
 	})
 	if err != nil {
 		return 0, fmt.Errorf("store: create API token of user %d: %w", userID, err)
@@ -289,11 +402,27 @@ func (s *Store) APITokens(ctx context.Context, userID int64) ([]auth.APIToken, e
 	return out, nil
 }
 
-// RevokeAPIToken revokes token id of userID. Returns qa.ENotFound if userID has no such token.
+// RevokeAPIToken revokes token id of userID, audited as done by the user in ctx. Returns
+// qa.ENotFound if userID has no such token.
 func (s *Store) RevokeAPIToken(ctx context.Context, userID, id int64) error {
-	res, err := s.w.ExecContext(ctx, `UPDATE api_tokens SET revoked = $3 WHERE id = $2 AND user_id = $1`,
-		userID, id, true)
-	if err := oneRow(res, err, "API 令牌", "API token", id); err != nil {
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		var name string
+		var revoked bool
+		err := tx.QueryRowContext(ctx, `SELECT name, revoked FROM api_tokens WHERE id = $1 AND user_id = $2`, id, userID).
+			Scan(&name, &revoked)
+		if errors.Is(err, sql.ErrNoRows) {
+			return qa.NewError(qa.ENotFound, fmt.Sprintf("没有API 令牌 %d no API token with id %d", id, id))
+		} else if err != nil || revoked {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE api_tokens SET revoked = $3 WHERE id = $2 AND user_id = $1`,
+			userID, id, true); err != nil {
+			return err
+		}
+		return s.auditTx(ctx, tx, "token.revoke", "token", id, map[string]any{"user_id": userID, "name": name, "revoked": false},
+			map[string]any{"user_id": userID, "name": name, "revoked": true})
+	})
+	if err != nil {
 		return fmt.Errorf("store: revoke API token %d: %w", id, err)
 	}
 	return nil

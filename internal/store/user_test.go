@@ -1,6 +1,8 @@
 package store_test
 
 import (
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -272,8 +274,100 @@ func TestAPITokens(t *testing.T) {
 		if _, err := s.APITokenUser(ctx, hash2); qa.ErrorCode(err) != qa.EUnauthorized {
 			t.Errorf("token of a disabled user: %v", err)
 		}
-		if list, _ := s.APITokens(ctx, u.ID); len(list) != 2 || !list[1].Revoked || list[0].Revoked {
-			t.Errorf("APITokens after revoking = %+v", list)
+		if list, _ := s.APITokens(ctx, u.ID); len(list) != 2 || !list[1].Revoked || !list[0].Revoked {
+			t.Errorf("APITokens after disabling = %+v, want both revoked", list)
+		}
+		u.Disabled = false
+		if err := s.UpdateUser(ctx, u); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.APITokenUser(ctx, hash2); qa.ErrorCode(err) != qa.EUnauthorized {
+			t.Errorf("a token of before the disabling works again after enabling: %v", err)
+		}
+	})
+}
+
+// TestAccountChangesEndAccessAndAudit: a password change ends sessions and revokes tokens, says
+// how many, and every change of an account or token leaves an audit line naming the actor in ctx,
+// with the account before and after and never a password hash.
+func TestAccountChangesEndAccessAndAudit(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		admin := mustCreateUser(t, s, &auth.User{Username: "admin", Role: auth.RoleAdmin, PasswordHash: "$argon2id$admin"})
+		as := auth.WithUser(ctx, admin)
+		u := &auth.User{Username: "wangfang", Role: auth.RoleAgent, AgentID: "A017", Team: "一组", PasswordHash: "$argon2id$secret"}
+		if err := s.CreateUser(as, u); err != nil {
+			t.Fatal(err)
+		}
+		second := &auth.User{Username: "wangfang2", Role: auth.RoleAgent, AgentID: "A017"}
+		if err := s.CreateUser(as, second); qa.ErrorCode(err) != qa.EConflict || !strings.Contains(err.Error(), "wangfang") {
+			t.Errorf("a second account on agent id A017: %v, want a conflict naming wangfang", err)
+		}
+		other := mustCreateUser(t, s, &auth.User{Username: "lisi", Role: auth.RoleAgent, AgentID: "A018"})
+		other.AgentID = "A017"
+		if err := s.UpdateUser(as, other); qa.ErrorCode(err) != qa.EConflict {
+			t.Errorf("moving another account onto agent id A017: %v, want a conflict", err)
+		}
+		_, tok := auth.NewAPIToken()
+		tokID, err := s.CreateAPIToken(auth.WithUser(ctx, u), u.ID, "报表", tok)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, sess := auth.NewToken()
+		if err := s.CreateSession(ctx, u.ID, sess, time.Now().Add(time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+		ended, err := s.ChangePassword(as, u.ID, "$argon2id$new")
+		if err != nil || ended != (store.Ended{Sessions: 1, Tokens: 1}) {
+			t.Errorf("ChangePassword = %+v, %v; want 1 session and 1 token ended", ended, err)
+		}
+		if _, err := s.APITokenUser(ctx, tok); qa.ErrorCode(err) != qa.EUnauthorized {
+			t.Errorf("a token of before the password change still works: %v", err)
+		}
+		u.Role = auth.RoleInspector
+		if err := s.UpdateUser(as, u); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.UpdateUser(as, u); err != nil { // unchanged: no audit line
+			t.Fatal(err)
+		}
+		u.Disabled = true
+		if err := s.UpdateUser(as, u); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.RevokeAPIToken(auth.WithUser(ctx, u), u.ID, tokID); err != nil { // revoked already: no line
+			t.Fatal(err)
+		}
+
+		lines, err := s.AuditLog(ctx, store.AuditFilter{Entity: "user"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		tokens, err := s.AuditLog(ctx, store.AuditFilter{Entity: "token"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		type line struct{ actor, action string }
+		var got []line
+		for _, e := range append(lines, tokens...) {
+			got = append(got, line{e.Actor, e.Action})
+			if strings.Contains(e.Before+e.After, "argon2id") {
+				t.Errorf("audit line %s holds a password hash: %s %s", e.Action, e.Before, e.After)
+			}
+		}
+		want := []line{{"admin", "user.disable"}, {"admin", "user.update"}, {"admin", "user.passwd"},
+			{"system", "user.create"}, {"admin", "user.create"}, {"system", "user.create"}, {"wangfang", "token.create"}}
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Fatalf("audit lines (newest first) = %v, want %v", got, want)
+		}
+		if upd := lines[1]; !strings.Contains(upd.Before, `"role":"agent"`) || !strings.Contains(upd.After, `"role":"inspector"`) ||
+			upd.EntityID != u.ID {
+			t.Errorf("role change audited as %+v", upd)
+		}
+		if pw := lines[2]; !strings.Contains(pw.After, `"sessions":1`) || !strings.Contains(pw.After, `"tokens":1`) {
+			t.Errorf("password change audited as %+v", pw)
+		}
+		if dis := lines[0]; !strings.Contains(dis.Before, `"disabled":false`) || !strings.Contains(dis.After, `"disabled":true`) {
+			t.Errorf("disabling audited as %+v", dis)
 		}
 	})
 }
