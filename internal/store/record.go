@@ -187,7 +187,7 @@ func (s *Store) storedHashes(ctx context.Context, recs []qa.Record) (map[string]
 // WriteRecords stores a prepared batch in one transaction, as UpsertRecords describes. A judged
 // batch also stores the inspections of every new or changed record, replacing earlier inspections
 // by the same scorecard versions, and makes the last of them the record's latest result, as
-// SaveInspections would; ImportResult.Inspections lists them. A record no scorecard applies to
+// SaveInspections would (beside the result of a final review, which stays the record's); ImportResult.Inspections lists them. A record no scorecard applies to
 // keeps its earlier result.
 func (s *Store) WriteRecords(ctx context.Context, b *Batch) (ImportResult, error) {
 	var res ImportResult
