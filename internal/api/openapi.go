@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"qloop/internal/knowledge"
+	"qloop/internal/store"
 	"regexp"
 	"strings"
 )
@@ -54,14 +55,17 @@ var schemas = obj{
 	"Inspection": props(nil, "id", str, "scorecard", str, "version", integ, "score", num, "passed", boolT, "fatal", boolT, "findings", arr(ref("Finding"))),
 	"Record":     obj{"type": "object", "description": "a service record in the canonical format (FORMAT.md); customer fields masked without the personal-data right"},
 	"RecordDetail": props(nil, "record", ref("Record"), "rev", integ, "inspections", arr(ref("Inspection")), "masked", boolT,
-		"knowledge", arr(schemaFor[knowledge.Result]())),
+		"knowledge", arr(schemaFor[knowledge.Result]()), "final", schemaFor[store.FinalResult]()),
 	"RecordRow": props(nil, "ID", str, "Channel", str, "StartedAt", str, "AgentID", str, "AgentName", str, "Team", str, "BusinessType", str,
-		"Score", obj{"type": "number", "nullable": true}, "Passed", boolT, "Fatal", boolT, "Scorecard", str, "Version", integ, "Failed", arr(str)),
+		"Score", obj{"type": "number", "nullable": true}, "Passed", boolT, "Fatal", boolT, "Scorecard", str, "Version", integ, "Failed", arr(str),
+		"ScoreSource", obj{"type": "string", "enum": []string{"review", "auto", ""}, "description": "where the score comes from: a final human review (人工复核) or the latest automatic inspection; \"\" = not inspected"}),
 	"RecordPage": props(nil, "Rows", arr(ref("RecordRow")), "Next", str, "Total", integ, "TotalCapped", boolT),
 	"Dashboard": props(nil, "Records", integ, "Inspected", integ, "Passed", integ, "Fatal", integ, "AvgScore", num, "PassRate", num,
+		"Reviewed", obj{"type": "integer", "description": "records whose figures are a final human review's score; the others' are the latest automatic one's"},
 		"TopFailed", arr(props(nil, "Item", str, "Count", integ, "Share", num)),
-		"Trend", arr(props(nil, "Day", str, "Records", integ, "AvgScore", num, "PassRate", num)),
-		"Agents", arr(props(nil, "AgentID", str, "AgentName", str, "Team", str, "Records", integ, "AvgScore", num, "PassRate", num, "Fatal", integ))),
+		"Trend", arr(props(nil, "Day", str, "Records", integ, "AvgScore", num, "PassRate", num, "Reviewed", integ)),
+		"Agents", arr(props(nil, "AgentID", str, "AgentName", str, "Team", str, "Records", integ, "AvgScore", num, "PassRate", num, "Fatal", integ,
+			"Reviewed", integ))),
 	"ScorecardList":     props(nil, "scorecards", arr(props(nil, "Name", str, "Version", integ, "Title", str, "Active", boolT, "CreatedAt", str))),
 	"Scorecard":         props(nil, "scorecard", obj{"type": "object"}, "active", boolT, "yaml", str),
 	"ScorecardYAML":     obj{"type": "string", "description": "the scorecard as YAML (README: Scorecards)"},

@@ -123,7 +123,10 @@ type recordDetail struct {
 	Record      *qa.Record      `json:"record"`
 	Rev         int             `json:"rev"`
 	Inspections []qa.Inspection `json:"inspections"`
-	Masked      bool            `json:"masked"`
+	// Final is the score the record counts with in lists and figures and where it comes from
+	// (score_source: review or auto); left out for an inspector reviewing the record blind.
+	Final  *store.FinalResult `json:"final,omitempty"`
+	Masked bool               `json:"masked"`
 	// Knowledge is each knowledge-base topic the customer raised and the key facts the agent's
 	// answer covered or missed (B4).
 	Knowledge []knowledge.Result `json:"knowledge"`
@@ -175,7 +178,19 @@ func (h *Handler) getRecord(w http.ResponseWriter, r *http.Request) error {
 	if found == nil {
 		found = []knowledge.Result{}
 	}
-	return writeJSON(w, http.StatusOK, recordDetail{Record: rec, Rev: rev, Inspections: ins, Masked: !u.Can(auth.PermPersonalData), Knowledge: found})
+	out := recordDetail{Record: rec, Rev: rev, Inspections: ins, Masked: !u.Can(auth.PermPersonalData), Knowledge: found}
+	blind, err := h.Store.BlindFor(r.Context(), u.ID, rec.ID)
+	if err != nil {
+		return err
+	}
+	if !blind {
+		final, err := h.Store.Final(r.Context(), rec.ID)
+		if err != nil {
+			return err
+		}
+		out.Final = &final
+	}
+	return writeJSON(w, http.StatusOK, out)
 }
 
 // DashFilter reads the dashboard filters of a query string (shared with the console).

@@ -130,6 +130,12 @@ func (c *Console) record(w http.ResponseWriter, r *http.Request) error {
 	for k, v := range flow {
 		data[k] = v
 	}
+	// The score the record counts with, and where it comes from; not for a blind reviewer.
+	if blind, _ := data["Blind"].(bool); !blind {
+		if data["Final"], err = c.cfg.Store.Final(r.Context(), rec.ID); err != nil {
+			return err
+		}
+	}
 	return c.render(w, r, http.StatusOK, "record", data)
 }
 

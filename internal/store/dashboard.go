@@ -13,29 +13,33 @@ import (
 // aggregates the records themselves, which is slower on a large store.
 type DashFilter struct {
 	From, To                          time.Time
-	AgentID, Team, Channel, Scorecard string // Scorecard: records whose latest result is by it
+	AgentID, Team, Channel, Scorecard string // Scorecard: records whose final result is by it
 }
 
 // TrendPoint is one day (in +08:00) of the dashboard trend.
 type TrendPoint struct {
 	Day      string // 2006-01-02
 	Records  int
-	AvgScore float64 // over the inspected records of the day
+	AvgScore float64 // over the inspected records of the day, by their final score
 	PassRate float64
+	Reviewed int // records of the day whose final score is a human review's
 }
 
-// AgentRank is one agent's figures on the dashboard.
+// AgentRank is one agent's figures on the dashboard, by final scores.
 type AgentRank struct {
 	AgentID, AgentName, Team string
 	Records                  int
 	AvgScore, PassRate       float64
 	Fatal                    int
+	Reviewed                 int // records whose final score is a human review's
 }
 
 // Dashboard holds the console dashboard's figures; scores and rates are over inspected records, by
-// their latest result.
+// their final result (FinalResult): a final human review's where there is one, else the latest
+// automatic inspection's. Reviewed counts the records whose figures are a human review's.
 type Dashboard struct {
 	Records, Inspected, Passed, Fatal int
+	Reviewed                          int
 	AvgScore, PassRate                float64
 	TopFailed                         []ItemCount  // at most 10, most failed first; Share of Inspected
 	Trend                             []TrendPoint // days with records, oldest first
@@ -50,7 +54,7 @@ func (s *Store) Dashboard(ctx context.Context, f DashFilter) (Dashboard, error) 
 	var d Dashboard
 	sums, failed, args := s.dashSources(f)
 	rows, err := s.r.QueryContext(ctx, `SELECT day, SUM(records), SUM(CASE WHEN scorecard <> '' THEN records
-		ELSE 0 END), SUM(passed), SUM(fatal), SUM(score_sum) FROM `+sums+` GROUP BY day ORDER BY day`, args...)
+		ELSE 0 END), SUM(passed), SUM(fatal), SUM(score_sum), SUM(reviewed) FROM `+sums+` GROUP BY day ORDER BY day`, args...)
 	if err != nil {
 		return d, fmt.Errorf("store: dashboard trend: %w", err)
 	}
@@ -60,7 +64,7 @@ func (s *Store) Dashboard(ctx context.Context, f DashFilter) (Dashboard, error) 
 		var p TrendPoint
 		var inspected, passed, fatal int
 		var sum float64
-		if err := rows.Scan(&day, &p.Records, &inspected, &passed, &fatal, &sum); err != nil {
+		if err := rows.Scan(&day, &p.Records, &inspected, &passed, &fatal, &sum, &p.Reviewed); err != nil {
 			rows.Close()
 			return d, fmt.Errorf("store: dashboard trend: %w", err)
 		}
@@ -74,6 +78,7 @@ func (s *Store) Dashboard(ctx context.Context, f DashFilter) (Dashboard, error) 
 		d.Inspected += inspected
 		d.Passed += passed
 		d.Fatal += fatal
+		d.Reviewed += p.Reviewed
 		scoreSum += sum
 	}
 	if err := rows.Close(); err != nil {
@@ -109,8 +114,8 @@ func (s *Store) Dashboard(ctx context.Context, f DashFilter) (Dashboard, error) 
 // dashAgents ranks the agents of source sums by average score; agents with nothing inspected last.
 func (s *Store) dashAgents(ctx context.Context, sums string, args []any) ([]AgentRank, error) {
 	rows, err := s.r.QueryContext(ctx, `SELECT agent_id, MAX(agent_name), MAX(team), SUM(records),
-		SUM(CASE WHEN scorecard <> '' THEN records ELSE 0 END), SUM(passed), SUM(fatal), SUM(score_sum)
-		FROM `+sums+` GROUP BY agent_id HAVING SUM(records) > 0`, args...)
+		SUM(CASE WHEN scorecard <> '' THEN records ELSE 0 END), SUM(passed), SUM(fatal), SUM(score_sum),
+		SUM(reviewed) FROM `+sums+` GROUP BY agent_id HAVING SUM(records) > 0`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: dashboard agents: %w", err)
 	}
@@ -121,7 +126,7 @@ func (s *Store) dashAgents(ctx context.Context, sums string, args []any) ([]Agen
 		var a AgentRank
 		var n, passed int
 		var sum float64
-		if err := rows.Scan(&a.AgentID, &a.AgentName, &a.Team, &a.Records, &n, &passed, &a.Fatal, &sum); err != nil {
+		if err := rows.Scan(&a.AgentID, &a.AgentName, &a.Team, &a.Records, &n, &passed, &a.Fatal, &sum, &a.Reviewed); err != nil {
 			return nil, fmt.Errorf("store: dashboard agents: %w", err)
 		}
 		a.AvgScore, a.PassRate = ratio(sum, n), ratio(float64(passed), n)
@@ -139,8 +144,9 @@ func (s *Store) dashAgents(ctx context.Context, sums string, args []any) ([]Agen
 }
 
 // dashSources returns the two row sources the dashboard aggregates, with their arguments: one of
-// (day, agent_id, agent_name, team, channel, scorecard, records, score_sum, passed, fatal) and one of
-// (day, item, failed). They are the rollup tables when f allows, or the same columns over records.
+// (day, agent_id, agent_name, team, channel, scorecard, records, score_sum, passed, fatal, reviewed)
+// and one of (day, item, failed). They are the rollup tables when f allows, or the same columns over
+// records, whose failed items are those of the final result (records.failed, see failedItems).
 func (s *Store) dashSources(f DashFilter) (sums, failed string, args []any) {
 	var w where
 	for _, c := range []struct{ col, v string }{{"agent_id", f.AgentID}, {"team", f.Team},
@@ -167,11 +173,22 @@ func (s *Store) dashSources(f DashFilter) (sums, failed string, args []any) {
 	const day = "(r.started_at + 28800000) / 86400000 AS day"
 	sums = `(SELECT ` + day + `, r.agent_id, r.agent_name, r.team, r.channel,
 		COALESCE(r.scorecard, '') AS scorecard, 1 AS records, COALESCE(r.score, 0) AS score_sum,
-		CASE WHEN r.passed THEN 1 ELSE 0 END AS passed, CASE WHEN r.fatal THEN 1 ELSE 0 END AS fatal
+		CASE WHEN r.passed THEN 1 ELSE 0 END AS passed, CASE WHEN r.fatal THEN 1 ELSE 0 END AS fatal,
+		CASE WHEN r.review_id <> 0 THEN 1 ELSE 0 END AS reviewed
 		FROM records r` + w.sql() + `) d`
-	failed = `(SELECT ` + day + `, f.item, 1 AS failed FROM records r JOIN findings f ON f.record_id = r.id
-		AND f.scorecard = r.scorecard AND f.version = r.version` + w.sql() + `) d`
+	from, item := s.failedItems()
+	failed = `(SELECT ` + day + `, ` + item + ` AS item, 1 AS failed FROM ` + from + w.sql() + `) d`
 	return sums, failed, w.args
+}
+
+// failedItems returns a FROM clause of records r joined with one row per failed item of each
+// record's final result, read from the JSON array in records.failed (a human review's failed items
+// are in no findings table), and the expression of that item.
+func (s *Store) failedItems() (from, item string) {
+	if s.dialect == Postgres {
+		return `records r CROSS JOIN LATERAL jsonb_array_elements_text(r.failed::jsonb) AS f (item)`, "f.item"
+	}
+	return `records r JOIN json_each(r.failed) f`, "f.value"
 }
 
 // onDay reports whether t is zero or midnight in +08:00.

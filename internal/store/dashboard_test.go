@@ -6,7 +6,9 @@ import (
 	"testing"
 	"time"
 
+	"qloop/internal/auth"
 	"qloop/internal/qa"
+	"qloop/internal/review"
 	"qloop/internal/store"
 	"qloop/internal/store/storetest"
 )
@@ -27,12 +29,12 @@ func TestDashboard(t *testing.T) {
 			t.Errorf("TopFailed = %v, want %v", d.TopFailed, wantTop)
 		}
 		// call-05 started at 00:30 +08:00 on the 4th: still the 3rd in UTC, the 4th on the dashboard.
-		wantTrend := []store.TrendPoint{{"2026-11-02", 3, 70, 1.0 / 3}, {"2026-11-03", 1, 0, 0}, {"2026-11-04", 2, 72.5, 0.5}}
+		wantTrend := []store.TrendPoint{{"2026-11-02", 3, 70, 1.0 / 3, 0}, {"2026-11-03", 1, 0, 0, 0}, {"2026-11-04", 2, 72.5, 0.5, 0}}
 		if !sameTrend(d.Trend, wantTrend) {
 			t.Errorf("Trend = %v, want %v", d.Trend, wantTrend)
 		}
-		wantAgents := []store.AgentRank{{"A3", "张伟", "一组", 1, 85, 1, 0}, {"A1", "王芳", "一组", 3, 220.0 / 3, 1.0 / 3, 1},
-			{"A2", "李明", "二组", 2, 50, 0, 1}}
+		wantAgents := []store.AgentRank{{"A3", "张伟", "一组", 1, 85, 1, 0, 0}, {"A1", "王芳", "一组", 3, 220.0 / 3, 1.0 / 3, 1, 0},
+			{"A2", "李明", "二组", 2, 50, 0, 1, 0}}
 		if !sameAgents(d.Agents, wantAgents) {
 			t.Errorf("Agents = %v, want %v", d.Agents, wantAgents)
 		}
@@ -108,6 +110,83 @@ func TestDashboard(t *testing.T) {
 			t.Errorf("after the steps: %d %d %d %d %v, want 7 6 2 3 68.5", d.Records, d.Inspected, d.Passed, d.Fatal, d.AvgScore)
 		}
 
+		// A final review replaces call-02's result (70, greeting failed) everywhere; a re-inspection
+		// and a re-import keep it; a dispute takes it out until it is decided.
+		u := &auth.User{Username: "insp", Role: auth.RoleInspector}
+		if err := s.CreateUser(ctx, u); err != nil {
+			t.Fatal(err)
+		}
+		var rv review.Review
+		settle := func(status string) func() error {
+			return func() error {
+				return s.Update(ctx, func(tx *store.Tx) error {
+					if rv.ID == 0 {
+						rv = review.Review{RecordID: "call-02", Scorecard: "call-qa", Version: 3, ReviewerID: u.ID, Kind: review.KindReview,
+							Status: status, Score: 88, Passed: true, AgentID: "A1",
+							Items: []review.ItemScore{{Item: "greeting", Result: qa.ResultPass}, {Item: "manual", Result: qa.ResultFail}}}
+						if err := tx.InsertReview(&rv); err != nil {
+							return err
+						}
+					} else if err := tx.SetReviewStatus(&rv, status); err != nil {
+						return err
+					}
+					_, _, err := tx.SettleResult("call-02")
+					return err
+				})
+			}
+		}
+		row := func(want float64, source string, failed ...string) {
+			t.Helper()
+			page, err := s.Records(ctx, store.RecordFilter{AgentID: "A1", Limit: 200})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, r := range page.Rows {
+				if r.ID == "call-02" && (r.Score == nil || *r.Score != want || r.ScoreSource != source || fmt.Sprint(r.Failed) != fmt.Sprint(failed)) {
+					t.Errorf("call-02 row = score %v source %q failed %v, want %v %s %v", ptrOr(r.Score), r.ScoreSource, r.Failed, want, source, failed)
+				}
+			}
+		}
+		reviewSteps := []struct {
+			name   string
+			do     func() error
+			score  float64
+			source string
+			failed []string
+		}{
+			{"a final review", settle(review.StatusFinal), 88, store.SourceReview, []string{"manual"}},
+			{"re-inspected by a new version: the review stays final", func() error {
+				return s.SaveInspections(ctx, []qa.Inspection{insp("call-02", "call-qa", 4, 20, false, false, "closing")})
+			}, 88, store.SourceReview, []string{"manual"}},
+			{"re-imported and re-inspected at import: the review stays final", func() error {
+				b, err := s.PrepareRecords(ctx, []qa.Record{crec("call-02", qa.ChannelCall, "A1", "王芳", "一组", "借记卡", at(5, 9, 0), "我要办理挂失", "好")},
+					"again.jsonl", func(r *qa.Record) []qa.Inspection {
+						return []qa.Inspection{insp(r.ID, "call-qa", 4, 10, false, true, "forbidden")}
+					}, 1)
+				if err != nil {
+					return err
+				}
+				_, err = s.WriteRecords(ctx, b)
+				return err
+			}, 88, store.SourceReview, []string{"manual"}},
+			{"disputed: the latest automatic result counts", settle(review.StatusDisputed), 10, store.SourceAuto, []string{"forbidden"}},
+			{"upheld", settle(review.StatusFinal), 88, store.SourceReview, []string{"manual"}},
+		}
+		for _, st := range reviewSteps {
+			if err := st.do(); err != nil {
+				t.Fatalf("%s: %v", st.name, err)
+			}
+			checkRollup(t, s, st.name)
+			row(st.score, st.source, st.failed...)
+			d, err := s.Dashboard(ctx, store.DashFilter{AgentID: "A1"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := b2i(st.source == store.SourceReview); d.Reviewed != want || d.Agents[0].Reviewed != want {
+				t.Errorf("%s: dashboard reviewed %d, agent %+v; want %d", st.name, d.Reviewed, d.Agents, want)
+			}
+		}
+
 		agents, err := s.Agents(ctx)
 		if err != nil {
 			t.Fatal(err)
@@ -129,6 +208,20 @@ func TestDashboard(t *testing.T) {
 
 func sorted(v ...string) []string { slices.Sort(v); return v }
 
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func ptrOr(p *float64) any {
+	if p == nil {
+		return nil
+	}
+	return *p
+}
+
 // checkRollup compares the dashboard read from the rollup (day boundaries) with the one aggregated
 // from the records (a millisecond later: no record starts exactly at midnight).
 func checkRollup(t *testing.T, s *store.Store, step string) {
@@ -145,7 +238,7 @@ func checkRollup(t *testing.T, s *store.Store, step string) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if roll.Records != recs.Records || roll.Inspected != recs.Inspected || roll.Passed != recs.Passed ||
+		if roll.Records != recs.Records || roll.Inspected != recs.Inspected || roll.Passed != recs.Passed || roll.Reviewed != recs.Reviewed ||
 			roll.Fatal != recs.Fatal || !near(roll.AvgScore, recs.AvgScore) || !sameTrend(roll.Trend, recs.Trend) ||
 			!sameAgents(roll.Agents, recs.Agents) || fmt.Sprint(roll.TopFailed) != fmt.Sprint(recs.TopFailed) {
 			t.Errorf("%s: %+v\nrollup  %+v\nrecords %+v", step, f, roll, recs)
@@ -155,13 +248,14 @@ func checkRollup(t *testing.T, s *store.Store, step string) {
 
 func sameTrend(a, b []store.TrendPoint) bool {
 	return slices.EqualFunc(a, b, func(x, y store.TrendPoint) bool {
-		return x.Day == y.Day && x.Records == y.Records && near(x.AvgScore, y.AvgScore) && near(x.PassRate, y.PassRate)
+		return x.Day == y.Day && x.Records == y.Records && near(x.AvgScore, y.AvgScore) && near(x.PassRate, y.PassRate) &&
+			x.Reviewed == y.Reviewed
 	})
 }
 
 func sameAgents(a, b []store.AgentRank) bool {
 	return slices.EqualFunc(a, b, func(x, y store.AgentRank) bool {
 		return x.AgentID == y.AgentID && x.AgentName == y.AgentName && x.Team == y.Team && x.Records == y.Records &&
-			near(x.AvgScore, y.AvgScore) && near(x.PassRate, y.PassRate) && x.Fatal == y.Fatal
+			near(x.AvgScore, y.AvgScore) && near(x.PassRate, y.PassRate) && x.Fatal == y.Fatal && x.Reviewed == y.Reviewed
 	})
 }

@@ -138,7 +138,8 @@ func encodeInspection(in *qa.Inspection, now time.Time) (encodedInsp, error) {
 
 // SaveInspections stores ins in one transaction, replacing an earlier inspection of the same
 // record by the same scorecard version, and its failed-finding rows. Saving twice is harmless.
-// Each record's last inspection in ins becomes its latest result (records.score …, the rollup).
+// Each record's last inspection in ins becomes its latest automatic result, and its final result
+// (records.score …, the rollup) unless a final human review holds the record.
 // Returns qa.EInvalid for an inspection without record id or scorecard.
 func (s *Store) SaveInspections(ctx context.Context, ins []qa.Inspection) error {
 	if len(ins) == 0 {
@@ -230,8 +231,9 @@ func (s *Store) writeInspections(ctx context.Context, tx *sql.Tx, enc []encodedI
 		`ON CONFLICT (scorecard, version, record_id, item) DO NOTHING`, 5, failed)
 }
 
-// saveResults makes results the latest results of their records, moving each record's contribution
-// to the rollup from its previous result to the new one.
+// saveResults makes results the latest automatic results of their records, moving each record's
+// contribution to the rollup from its previous result to the new one. A record a final review holds
+// keeps that review's result (and its contribution); the new one is kept beside it (autoSet).
 func (s *Store) saveResults(ctx context.Context, tx *sql.Tx, results map[string]result, args []any) error {
 	ids := make([]string, 0, len(results))
 	for id := range results {
@@ -245,7 +247,7 @@ func (s *Store) saveResults(ctx context.Context, tx *sql.Tx, results map[string]
 	roll := newRollup()
 	for _, id := range ids {
 		old, ok := stored[id]
-		if !ok { // the foreign key on inspections has already refused it
+		if !ok || old.res.review != 0 { // not found: the foreign key on inspections has already refused it
 			continue
 		}
 		roll.add(old.key, old.res, -1)

@@ -36,6 +36,7 @@ type RecordRow struct {
 	Scorecard                              string
 	Version                                int
 	Failed                                 []string // failed item ids of the latest inspection
+	ScoreSource                            string   // of Score …: SourceReview, SourceAuto, "" = not inspected (see FinalResult)
 }
 
 // RecordPage is one page of records, newest first.
@@ -130,7 +131,7 @@ func (s *Store) Records(ctx context.Context, f RecordFilter) (RecordPage, error)
 		w.add("(r.started_at, r.id) < (" + w.arg(at) + ", " + w.arg(id) + ")")
 	}
 	rows, err := s.r.QueryContext(ctx, `SELECT r.id, r.channel, r.started_at, r.agent_id, r.agent_name,
-		r.team, r.business_type, r.score, r.passed, r.fatal, r.scorecard, r.version, r.failed
+		r.team, r.business_type, r.score, r.passed, r.fatal, r.scorecard, r.version, r.failed, r.review_id
 		FROM records r`+w.sql()+` ORDER BY r.started_at DESC, r.id DESC LIMIT `+strconv.Itoa(limit+1), w.args...)
 	if err != nil {
 		return page, fmt.Errorf("store: list records: %w", err)
@@ -142,8 +143,9 @@ func (s *Store) Records(ctx context.Context, f RecordFilter) (RecordPage, error)
 		var passed, fatal *bool
 		var card, failed *string
 		var version *int
+		var reviewID int64
 		if err := rows.Scan(&row.ID, &row.Channel, &at, &row.AgentID, &row.AgentName, &row.Team,
-			&row.BusinessType, &row.Score, &passed, &fatal, &card, &version, &failed); err != nil {
+			&row.BusinessType, &row.Score, &passed, &fatal, &card, &version, &failed, &reviewID); err != nil {
 			return page, fmt.Errorf("store: list records: %w", err)
 		}
 		row.StartedAt = fromMS(at)
@@ -151,6 +153,7 @@ func (s *Store) Records(ctx context.Context, f RecordFilter) (RecordPage, error)
 		if card != nil {
 			row.Scorecard = *card
 		}
+		row.ScoreSource = scoreSource(row.Scorecard, reviewID)
 		if version != nil {
 			row.Version = *version
 		}

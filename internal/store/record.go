@@ -187,7 +187,7 @@ func (s *Store) storedHashes(ctx context.Context, recs []qa.Record) (map[string]
 // WriteRecords stores a prepared batch in one transaction, as UpsertRecords describes. A judged
 // batch also stores the inspections of every new or changed record, replacing earlier inspections
 // by the same scorecard versions, and makes the last of them the record's latest result, as
-// SaveInspections would; ImportResult.Inspections lists them. A record no scorecard applies to
+// SaveInspections would (beside the result of a final review, which stays the record's); ImportResult.Inspections lists them. A record no scorecard applies to
 // keeps its earlier result.
 func (s *Store) WriteRecords(ctx context.Context, b *Batch) (ImportResult, error) {
 	var res ImportResult
@@ -261,7 +261,7 @@ func (s *Store) WriteRecords(ctx context.Context, b *Batch) (ImportResult, error
 			}
 		}
 		plainArgs := make([]any, 0, len(final)*13)
-		judgedArgs := make([]any, 0, len(final)*20)
+		judgedArgs := make([]any, 0, len(final)*23)
 		textIDs := make([]string, 0, len(final))
 		textVals := make([]string, 0, len(final))
 		roll := newRollup()
@@ -275,14 +275,20 @@ func (s *Store) WriteRecords(ctx context.Context, b *Batch) (ImportResult, error
 			key := recordKey(r)
 			old, existed := stored[id]
 			if b.judge != nil && len(b.enc[i]) > 0 {
-				// Inspected now: the last inspection is the latest result.
+				// Inspected now: the last inspection is the latest automatic result, and the final
+				// one unless a final review holds the record (autoSet).
 				e := &b.enc[i][len(b.enc[i])-1]
 				judgedArgs = append(recs2args(judgedArgs, r), cur[id].rev, b.hashes[i], b.source, now,
-					e.in.Score, e.in.Passed, e.in.Fatal, e.in.Scorecard, e.in.Version, e.at, e.items)
+					e.in.Score, e.in.Passed, e.in.Fatal, e.in.Scorecard, e.in.Version, e.at, e.items,
+					e.in.Score, e.in.Scorecard, e.in.Version)
+				res := e.res
 				if existed {
 					roll.add(old.key, old.res, -1)
+					if old.res.review != 0 {
+						res = old.res
+					}
 				}
-				roll.add(key, e.res, 1)
+				roll.add(key, res, 1)
 				continue
 			}
 			plainArgs = append(recs2args(plainArgs, r), cur[id].rev, b.hashes[i], b.source, now)
@@ -310,10 +316,9 @@ func (s *Store) WriteRecords(ctx context.Context, b *Batch) (ImportResult, error
 		}
 		if err := s.execValues(ctx, tx, `INSERT INTO records (id, channel, started_at, agent_id, agent_name,
 			team, customer_tier, business_type, is_complaint, rev, hash, source, imported_at, score, passed,
-			fatal, scorecard, version, inspected_at, failed)`, upsert+`, score = excluded.score,
-			passed = excluded.passed, fatal = excluded.fatal, scorecard = excluded.scorecard,
-			version = excluded.version, inspected_at = excluded.inspected_at, failed = excluded.failed`,
-			20, judgedArgs); err != nil {
+			fatal, scorecard, version, inspected_at, failed, auto_score, auto_scorecard, auto_version)`,
+			upsert+", "+autoSet("excluded.score", "excluded.passed", "excluded.fatal", "excluded.scorecard",
+				"excluded.version", "excluded.inspected_at", "excluded.failed"), 23, judgedArgs); err != nil {
 			return err
 		}
 		if err := s.saveSearchText(ctx, tx, textIDs, textVals); err != nil {

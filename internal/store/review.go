@@ -12,7 +12,7 @@ import (
 )
 
 const taskCols = `t.id, t.kind, t.record_id, t.inspector_id, u.username, t.status, t.reason, t.stratum, t.plan_id, t.run_id,
-	t.dispute_id, t.blind, t.due_at, t.created_at, t.done_at, r.agent_id, r.channel, r.started_at, r.score`
+	t.dispute_id, t.blind, t.due_at, t.created_at, t.done_at, r.agent_id, r.channel, r.started_at, r.auto_score`
 
 const taskFrom = ` FROM review_tasks t JOIN users u ON u.id = t.inspector_id JOIN records r ON r.id = t.record_id`
 

@@ -10,11 +10,12 @@ import (
 )
 
 // The rollup tables (rollup_daily, rollup_failed) sum records by day × agent × team × channel ×
-// scorecard of the latest result. Consistency rule: every transaction that changes what a record
+// scorecard of the final result. Consistency rule: every transaction that changes what a record
 // contributes (UpsertRecords for a new record or one whose day, agent, team or channel changed;
-// SaveInspections for a new latest result) moves that contribution in the same transaction, so at
-// every commit the rollup equals the same grouping over records. Dashboard checks this in tests by
-// comparing both paths.
+// SaveInspections for a new latest automatic result of a record no final review holds;
+// Tx.SettleResult for a review that becomes final or stops being so) moves that contribution in the
+// same transaction, so at every commit the rollup equals the same grouping over records. Dashboard
+// checks this in tests by comparing both paths.
 
 // dayMS is one day in milliseconds; offsetMS shifts UTC to +08:00, the day boundary of the rollup.
 const (
@@ -37,7 +38,8 @@ type rollKey struct {
 	agentID, agentName, team, channel, scorecard string
 }
 
-// result is the latest inspection result of a record as stored on records.
+// result is the final result of a record as stored on records: its latest inspection's, or its
+// final review's when review is not 0.
 type result struct {
 	scorecard string // "" when not inspected
 	version   int
@@ -45,6 +47,7 @@ type result struct {
 	passed    bool
 	fatal     bool
 	failed    []string
+	review    int64 // the final review the result is from; 0 = automatic
 }
 
 // recMeta is what the rollup and the upsert need to know of a stored record.
@@ -56,8 +59,8 @@ type recMeta struct {
 }
 
 type rollSums struct {
-	records, passed, fatal int
-	scoreSum               float64
+	records, passed, fatal, reviewed int
+	scoreSum                         float64
 }
 
 type rollItem struct {
@@ -90,6 +93,7 @@ func (u *rollup) add(k rollKey, res result, sign int) {
 	d.scoreSum += float64(sign) * res.score
 	d.passed += sign * b2i(res.passed)
 	d.fatal += sign * b2i(res.fatal)
+	d.reviewed += sign * b2i(res.review != 0)
 	for _, item := range res.failed {
 		u.failed[rollItem{k, item}] += sign
 	}
@@ -110,14 +114,15 @@ func (s *Store) applyRollup(ctx context.Context, tx *sql.Tx, u *rollup) error {
 			continue
 		}
 		args = append(args, k.day, k.agentID, k.agentName, k.team, k.channel, k.scorecard,
-			d.records, d.scoreSum, d.passed, d.fatal)
+			d.records, d.scoreSum, d.passed, d.fatal, d.reviewed)
 	}
 	if err := s.execValues(ctx, tx, `INSERT INTO rollup_daily (day, agent_id, agent_name, team, channel,
-		scorecard, records, score_sum, passed, fatal)`, `ON CONFLICT (day, agent_id, agent_name, team,
+		scorecard, records, score_sum, passed, fatal, reviewed)`, `ON CONFLICT (day, agent_id, agent_name, team,
 		channel, scorecard) DO UPDATE SET records = rollup_daily.records + excluded.records,
 		score_sum = rollup_daily.score_sum + excluded.score_sum,
-		passed = rollup_daily.passed + excluded.passed, fatal = rollup_daily.fatal + excluded.fatal`,
-		10, args); err != nil {
+		passed = rollup_daily.passed + excluded.passed, fatal = rollup_daily.fatal + excluded.fatal,
+		reviewed = rollup_daily.reviewed + excluded.reviewed`,
+		11, args); err != nil {
 		return fmt.Errorf("rollup: %w", err)
 	}
 	args = args[:0]
@@ -134,14 +139,14 @@ func (s *Store) applyRollup(ctx context.Context, tx *sql.Tx, u *rollup) error {
 	return nil
 }
 
-// recordMeta returns the revision, group and latest result of those ids that exist.
+// recordMeta returns the revision, group and final result of those ids that exist.
 func (s *Store) recordMeta(ctx context.Context, tx *sql.Tx, ids []string) (map[string]recMeta, error) {
 	cur := make(map[string]recMeta, len(ids))
 	for len(ids) > 0 {
 		n := min(maxParams, len(ids))
 		in, args := s.inList("id", 1, ids[:n])
 		rows, err := tx.QueryContext(ctx, `SELECT id, rev, hash, started_at, agent_id, agent_name, team,
-			channel, scorecard, version, score, passed, fatal, failed FROM records WHERE `+in, args...)
+			channel, scorecard, version, score, passed, fatal, failed, review_id FROM records WHERE `+in, args...)
 		if err != nil {
 			return nil, err
 		}
@@ -154,13 +159,13 @@ func (s *Store) recordMeta(ctx context.Context, tx *sql.Tx, ids []string) (map[s
 			var score sql.NullFloat64
 			var passed, fatal sql.NullBool
 			if err := rows.Scan(&id, &m.rev, &m.hash, &started, &m.key.agentID, &m.key.agentName,
-				&m.key.team, &m.key.channel, &card, &version, &score, &passed, &fatal, &failed); err != nil {
+				&m.key.team, &m.key.channel, &card, &version, &score, &passed, &fatal, &failed, &m.res.review); err != nil {
 				rows.Close()
 				return nil, err
 			}
 			m.key.day = dayOf(started)
 			m.res = result{scorecard: card.String, version: int(version.Int64), score: score.Float64,
-				passed: passed.Bool, fatal: fatal.Bool}
+				passed: passed.Bool, fatal: fatal.Bool, review: m.res.review}
 			if failed.String != "" {
 				if err := gojson.Unmarshal([]byte(failed.String), &m.res.failed); err != nil {
 					rows.Close()
@@ -177,24 +182,34 @@ func (s *Store) recordMeta(ctx context.Context, tx *sql.Tx, ids []string) (map[s
 	return cur, nil
 }
 
-// updateResults sets the latest result of records; args holds rows of (id, score, passed, fatal,
-// scorecard, version, inspected_at, failed). SQLite reuses one prepared row statement; PostgreSQL
-// updates many rows per statement from a VALUES list, with casts since its parameters are untyped.
+// autoSet is the SET list that stores a new latest automatic result, given the expression of each
+// column (score, passed, fatal, scorecard, version, inspected_at, failed): always as the automatic
+// result beside, and as the final result only of a record no final review holds.
+func autoSet(score, passed, fatal, card, version, at, failed string) string {
+	final := func(col, v string) string {
+		return col + " = CASE WHEN records.review_id = 0 THEN " + v + " ELSE records." + col + " END"
+	}
+	return strings.Join([]string{final("score", score), final("passed", passed), final("fatal", fatal),
+		final("scorecard", card), final("version", version), final("failed", failed), "inspected_at = " + at,
+		"auto_score = " + score, "auto_scorecard = " + card, "auto_version = " + version}, ", ")
+}
+
+// updateResults sets the latest automatic result of records (see autoSet); args holds rows of (id,
+// score, passed, fatal, scorecard, version, inspected_at, failed). SQLite reuses one prepared row
+// statement; PostgreSQL updates many rows per statement from a VALUES list, with casts since its
+// parameters are untyped.
 func (s *Store) updateResults(ctx context.Context, tx *sql.Tx, args []any) error {
 	const cols = 8
+	set := autoSet("v.column2", "v.column3", "v.column4", "v.column5", "v.column6", "v.column7", "v.column8")
 	if s.dialect == SQLite {
-		return s.execValues(ctx, tx, `UPDATE records SET score = v.column2, passed = v.column3,
-			fatal = v.column4, scorecard = v.column5, version = v.column6, inspected_at = v.column7,
-			failed = v.column8 FROM (`, `) AS v WHERE records.id = v.column1`, cols, args)
+		return s.execValues(ctx, tx, `UPDATE records SET `+set+` FROM (`, `) AS v WHERE records.id = v.column1`, cols, args)
 	}
 	casts := [cols]string{"::text", "::float8", "::boolean", "::boolean", "::text", "::integer", "::bigint", "::text"}
 	per := max(1, maxParams/cols) * cols
 	for len(args) > 0 {
 		n := min(per, len(args))
 		var b strings.Builder
-		b.WriteString(`UPDATE records SET score = v.column2, passed = v.column3, fatal = v.column4,
-			scorecard = v.column5, version = v.column6, inspected_at = v.column7, failed = v.column8
-			FROM (VALUES `)
+		b.WriteString(`UPDATE records SET ` + set + ` FROM (VALUES `)
 		for i := range n / cols {
 			if i > 0 {
 				b.WriteByte(',')

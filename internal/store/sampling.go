@@ -100,7 +100,7 @@ func (s *Store) Candidates(ctx context.Context, from, to time.Time, channels, bu
 	}
 	c.in("r.channel", channels)
 	c.in("r.business_type", businessTypes)
-	rows, err := s.r.QueryContext(ctx, `SELECT r.score, v.data FROM records r
+	rows, err := s.r.QueryContext(ctx, `SELECT r.auto_score, v.data FROM records r
 		JOIN record_revisions v ON v.record_id = r.id AND v.rev = r.rev WHERE `+c.where+` ORDER BY r.id`, c.args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: sampling candidates: %w", err)

@@ -7,7 +7,7 @@ import (
 	"strings"
 )
 
-// StatsFilter narrows Stats to the inspections of one scorecard (and version).
+// StatsFilter narrows Stats to the records whose final result is by one scorecard (and version).
 type StatsFilter struct {
 	Scorecard string // "" for every scorecard
 	Version   int    // 0 for every version
@@ -20,23 +20,26 @@ type ChannelCount struct {
 	Records int
 }
 
-// ItemCount is how often one scorecard item failed; Share is Count over the inspections counted.
+// ItemCount is how often one scorecard item failed; Share is Count over the records counted.
 type ItemCount struct {
 	Item  string
 	Count int
 	Share float64
 }
 
-// Stats summarises records and inspections, enough for `qloop stats`.
+// Stats summarises records and their final results, enough for `qloop stats`. Like the dashboard,
+// every figure is by each record's final result (FinalResult): its final human review's where
+// there is one, else its latest automatic inspection's; Reviewed says how many are reviews'.
 type Stats struct {
 	Records   int            // current records, all channels
 	Channels  []ChannelCount // by channel name
-	Inspected int            // inspections matching the filter
+	Inspected int            // records with a final result matching the filter
+	Reviewed  int            // of them, those whose final result is a human review's
 	Passed    int
-	Fatal     int // inspections with a fatal (红线) failure
+	Fatal     int // results with a fatal (红线) failure
 	AvgScore  float64
 	PassRate  float64     // Passed / Inspected, 0 when nothing is inspected
-	TopFailed []ItemCount // most failed items first
+	TopFailed []ItemCount // most failed items of the final results first
 }
 
 // Stats computes the figures of Stats for f.
@@ -60,11 +63,12 @@ func (s *Store) Stats(ctx context.Context, f StatsFilter) (Stats, error) {
 	}
 
 	where, args := statsWhere(f)
-	err = s.r.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(AVG(score), 0),
-		COALESCE(SUM(CASE WHEN passed THEN 1 ELSE 0 END), 0), COALESCE(SUM(CASE WHEN fatal THEN 1 ELSE 0 END), 0)
-		FROM inspections`+where, args...).Scan(&st.Inspected, &st.AvgScore, &st.Passed, &st.Fatal)
+	err = s.r.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(AVG(r.score), 0),
+		COALESCE(SUM(CASE WHEN r.passed THEN 1 ELSE 0 END), 0), COALESCE(SUM(CASE WHEN r.fatal THEN 1 ELSE 0 END), 0),
+		COALESCE(SUM(CASE WHEN r.review_id <> 0 THEN 1 ELSE 0 END), 0)
+		FROM records r`+where, args...).Scan(&st.Inspected, &st.AvgScore, &st.Passed, &st.Fatal, &st.Reviewed)
 	if err != nil {
-		return st, fmt.Errorf("store: summarise inspections: %w", err)
+		return st, fmt.Errorf("store: summarise results: %w", err)
 	}
 	if st.Inspected == 0 {
 		return st, nil
@@ -75,8 +79,9 @@ func (s *Store) Stats(ctx context.Context, f StatsFilter) (Stats, error) {
 	if top <= 0 {
 		top = 10
 	}
-	rows, err = s.r.QueryContext(ctx, `SELECT item, COUNT(*) FROM findings`+where+`
-		GROUP BY item ORDER BY COUNT(*) DESC, item LIMIT `+strconv.Itoa(top), args...)
+	from, item := s.failedItems()
+	rows, err = s.r.QueryContext(ctx, `SELECT `+item+`, COUNT(*) FROM `+from+where+`
+		GROUP BY `+item+` ORDER BY COUNT(*) DESC, `+item+` LIMIT `+strconv.Itoa(top), args...)
 	if err != nil {
 		return st, fmt.Errorf("store: count failed items: %w", err)
 	}
@@ -95,20 +100,18 @@ func (s *Store) Stats(ctx context.Context, f StatsFilter) (Stats, error) {
 	return st, nil
 }
 
-// statsWhere returns the WHERE clause, shared by inspections and findings, for f.
+// statsWhere returns the WHERE clause over records r, shared by the summary and the failed items,
+// for f: records with a final result matching it.
 func statsWhere(f StatsFilter) (string, []any) {
-	var conds []string
+	conds := []string{"r.scorecard IS NOT NULL"}
 	var args []any
 	if f.Scorecard != "" {
 		args = append(args, f.Scorecard)
-		conds = append(conds, "scorecard = $"+strconv.Itoa(len(args)))
+		conds = append(conds, "r.scorecard = $"+strconv.Itoa(len(args)))
 	}
 	if f.Version != 0 {
 		args = append(args, f.Version)
-		conds = append(conds, "version = $"+strconv.Itoa(len(args)))
-	}
-	if len(conds) == 0 {
-		return "", nil
+		conds = append(conds, "r.version = $"+strconv.Itoa(len(args)))
 	}
 	return " WHERE " + strings.Join(conds, " AND "), args
 }

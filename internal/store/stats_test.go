@@ -4,7 +4,9 @@ import (
 	"math"
 	"testing"
 
+	"qloop/internal/auth"
 	"qloop/internal/qa"
+	"qloop/internal/review"
 	"qloop/internal/store"
 	"qloop/internal/store/storetest"
 )
@@ -28,23 +30,53 @@ func TestStats(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		// c-0001 (60, closing and forbidden failed) reviewed to 95 and a pass with v1, which then
+		// counts in its place.
+		u := &auth.User{Username: "insp", Role: auth.RoleInspector}
+		if err := s.CreateUser(ctx, u); err != nil {
+			t.Fatal(err)
+		}
+		reviewed := func(t *testing.T) {
+			err := s.Update(ctx, func(tx *store.Tx) error {
+				rv := review.Review{RecordID: "c-0001", Scorecard: "callcenter", Version: 1, ReviewerID: u.ID, Kind: review.KindReview,
+					Status: review.StatusFinal, Score: 95, Passed: true, AgentID: "A017",
+					Items: []review.ItemScore{{Item: "closing", Result: qa.ResultPass, Auto: qa.ResultFail, Override: true, Reason: "复听合格"}}}
+				if err := tx.InsertReview(&rv); err != nil {
+					return err
+				}
+				_, _, err := tx.SettleResult(rv.RecordID)
+				return err
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		// By record, by their final results: c-0000 by v2 (saved last), the others by v1.
 		tests := []struct {
-			name      string
-			filter    store.StatsFilter
-			inspected int
-			avg       float64
-			passRate  float64
-			fatal     int
-			top       []store.ItemCount
+			name                string
+			review              func(t *testing.T)
+			filter              store.StatsFilter
+			inspected, reviewed int
+			avg                 float64
+			passRate            float64
+			fatal               int
+			top                 []store.ItemCount
 		}{
-			{"scorecard version 1", store.StatsFilter{Scorecard: "callcenter", Version: 1}, 4, 82.5, 0.5, 1,
-				[]store.ItemCount{{"closing", 2, 0.5}, {"forbidden", 1, 0.25}}},
-			{"every version", store.StatsFilter{Scorecard: "callcenter"}, 5, 76, 0.4, 1,
-				[]store.ItemCount{{"closing", 2, 0.4}, {"forbidden", 1, 0.2}, {"silence", 1, 0.2}}},
-			{"top 1", store.StatsFilter{Top: 1}, 5, 76, 0.4, 1, []store.ItemCount{{"closing", 2, 0.4}}},
-			{"unknown scorecard", store.StatsFilter{Scorecard: "nope"}, 0, 0, 0, 0, nil},
+			{"scorecard version 1", nil, store.StatsFilter{Scorecard: "callcenter", Version: 1}, 3, 0, 230.0 / 3, 1.0 / 3, 1,
+				[]store.ItemCount{{"closing", 2, 2.0 / 3}, {"forbidden", 1, 1.0 / 3}}},
+			{"every version", nil, store.StatsFilter{Scorecard: "callcenter"}, 4, 0, 70, 0.25, 1,
+				[]store.ItemCount{{"closing", 2, 0.5}, {"forbidden", 1, 0.25}, {"silence", 1, 0.25}}},
+			{"top 1", nil, store.StatsFilter{Top: 1}, 4, 0, 70, 0.25, 1, []store.ItemCount{{"closing", 2, 0.5}}},
+			{"unknown scorecard", nil, store.StatsFilter{Scorecard: "nope"}, 0, 0, 0, 0, 0, nil},
+			{"reviewed", reviewed, store.StatsFilter{}, 4, 1, 78.75, 0.5, 0,
+				[]store.ItemCount{{"closing", 1, 0.25}, {"silence", 1, 0.25}}},
+			{"reviewed, version 1", nil, store.StatsFilter{Scorecard: "callcenter", Version: 1}, 3, 1, 265.0 / 3, 2.0 / 3, 0,
+				[]store.ItemCount{{"closing", 1, 1.0 / 3}}},
 		}
 		for _, tt := range tests {
+			if tt.review != nil {
+				tt.review(t)
+			}
 			t.Run(tt.name, func(t *testing.T) {
 				st, err := s.Stats(ctx, tt.filter)
 				if err != nil {
@@ -54,10 +86,10 @@ func TestStats(t *testing.T) {
 					st.Channels[1] != (store.ChannelCount{"chat", 1}) {
 					t.Errorf("records %d by channel %+v; want call 4, chat 1", st.Records, st.Channels)
 				}
-				if st.Inspected != tt.inspected || !near(st.AvgScore, tt.avg) || !near(st.PassRate, tt.passRate) ||
-					st.Fatal != tt.fatal {
-					t.Errorf("inspected %d avg %v pass rate %v fatal %d; want %d %v %v %d", st.Inspected, st.AvgScore,
-						st.PassRate, st.Fatal, tt.inspected, tt.avg, tt.passRate, tt.fatal)
+				if st.Inspected != tt.inspected || st.Reviewed != tt.reviewed || !near(st.AvgScore, tt.avg) ||
+					!near(st.PassRate, tt.passRate) || st.Fatal != tt.fatal {
+					t.Errorf("inspected %d reviewed %d avg %v pass rate %v fatal %d; want %d %d %v %v %d", st.Inspected,
+						st.Reviewed, st.AvgScore, st.PassRate, st.Fatal, tt.inspected, tt.reviewed, tt.avg, tt.passRate, tt.fatal)
 				}
 				if len(st.TopFailed) != len(tt.top) {
 					t.Fatalf("top failed %+v, want %+v", st.TopFailed, tt.top)

@@ -42,6 +42,10 @@ func (s *Service) RaiseDispute(ctx context.Context, u *auth.User, reviewID int64
 		if err := tx.SetReviewStatus(rv, review.StatusDisputed); err != nil {
 			return err
 		}
+		// Until decided the record counts with its automatic score (or an earlier final review's).
+		if _, _, err := tx.SettleResult(rv.RecordID); err != nil {
+			return err
+		}
 		if _, err := tx.Notify(auth.PermDisputeDecide, "dispute", fmt.Sprintf("新申诉 #%d: 记录 %s new dispute #%d on record %s", d.ID, d.RecordID, d.ID, d.RecordID),
 			fmt.Sprintf("/disputes/%d", d.ID)); err != nil {
 			return err
@@ -133,6 +137,10 @@ func (s *Service) DecideDispute(ctx context.Context, u *auth.User, id int64, dec
 				return err
 			}
 			d.Status = review.DisputeUpheld
+		}
+		// The decided score is the record's again: the first review's, or the second's when amended.
+		if _, _, err := tx.SettleResult(d.RecordID); err != nil {
+			return err
 		}
 		d.Decision, d.DecisionNote, d.DecidedByID, d.DecidedBy, d.DecidedAt, d.FinalScore =
 			decision, strings.TrimSpace(note), u.ID, u.Username, tx.Now(), &final

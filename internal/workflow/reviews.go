@@ -261,7 +261,8 @@ func (s *Service) Form(ctx context.Context, u *auth.User, taskID int64) (*Form, 
 	return f, nil
 }
 
-// Submit stores the review of task id by its inspector. A problem marked major becomes a major
+// Submit stores the review of task id by its inspector; a first review is final at once and becomes
+// the record's score (store.Tx.SettleResult). A problem marked major becomes a major
 // incident: the QA supervisor and the operations manager are told at once (C4). The second review
 // of a dispute moves the dispute on to the supervisor's decision.
 func (s *Service) Submit(ctx context.Context, u *auth.User, taskID int64, in review.Input) (*review.Review, error) {
@@ -318,6 +319,10 @@ func (s *Service) Submit(ctx context.Context, u *auth.User, taskID int64, in rev
 			return qa.NewError(qa.EConflict, "此复核任务已完成或已转派 this task is already done or was reassigned")
 		}
 		if err := tx.InsertReview(rv); err != nil {
+			return err
+		}
+		// A final review is the record's score from now on, in every list and figure.
+		if _, _, err := tx.SettleResult(rec.ID); err != nil {
 			return err
 		}
 		if err := tx.SetTask(t.ID, review.TaskDone, u.ID); err != nil {
