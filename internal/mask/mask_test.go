@@ -110,7 +110,7 @@ func testRecord() *qa.Record {
 		Recording: "rec/13800138000_20261102.wav",
 		Turns: []qa.Turn{
 			{Speaker: qa.SpeakerAgent, Text: "李建国先生您好，我是王小明", Start: qa.Seconds(0), End: qa.Seconds(2.5)},
-			{Speaker: qa.SpeakerCustomer, Text: "我的号码是幺三八零零幺三八零零零", Start: qa.Seconds(3)},
+			{Speaker: qa.SpeakerCustomer, Text: "我的号码是幺三八零零幺三八零零零，客户号C123456789012", Start: qa.Seconds(3)},
 		},
 		Ticket: &qa.Ticket{CreatedAt: &at, Solution: "已回电13800138000，地址改为建国路88号", Category: "投诉"},
 		Tags:   []string{"vip"},
@@ -128,12 +128,12 @@ func TestRecord(t *testing.T) {
 	checks := []struct{ field, got, want string }{
 		{"customer_name", m.CustomerName, "李**"},
 		{"customer_phone", m.CustomerPhone, "138****8000"},
-		{"customer_id", m.CustomerID, "C123456789012"},
+		{"customer_id", m.CustomerID, "C12******9012"},
 		{"agent_name", m.AgentName, "王小明"},
 		{"agent_id", m.AgentID, "A007"},
 		{"recording", m.Recording, "rec/138****8000_20261102.wav"},
 		{"turn 0", m.Turns[0].Text, "李**先生您好，我是王小明"},
-		{"turn 1", m.Turns[1].Text, "我的号码是幺三八****八零零零"},
+		{"turn 1", m.Turns[1].Text, "我的号码是幺三八****八零零零，客户号C12******9012"},
 		{"solution", m.Ticket.Solution, "已回电138****8000，地址改为******"},
 	}
 	for _, c := range checks {
@@ -224,5 +224,44 @@ func BenchmarkText(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		Text(s, "李建国")
+	}
+}
+
+// TestCustomerID: FORMAT.md makes every customer_* field personal data, whatever its shape, so the
+// customer id is masked by field, an ID number with a wrong check digit included.
+func TestCustomerID(t *testing.T) {
+	id := makeID("110105", "19800101", "123")
+	tests := []struct{ in, want string }{
+		{"U10001", "****01"},
+		{"U889", "****"},
+		{"C123456789012", "C12******9012"},
+		{"13800138000", "138****8000"},
+		{id, keep(id, 6, 4)},
+		{wrongLast(id), keep(wrongLast(id), 6, 4)},
+		{" U10001 ", " ****01 "},
+		{"客户-甲乙丙丁", "*****丙丁"},
+		{"", ""},
+	}
+	for _, tt := range tests {
+		if got := CustomerID(tt.in); got != tt.want {
+			t.Errorf("CustomerID(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+// TestRecordCustomerIDInText: the customer id is masked wherever the record repeats it, and an
+// ID number with a wrong check digit in the text is masked like a valid one.
+func TestRecordCustomerIDInText(t *testing.T) {
+	id := wrongLast(makeID("110105", "19800101", "123"))
+	r := testRecord()
+	r.CustomerID = "U10001"
+	r.Turns[1].Text = "客户号U10001，证件" + id
+	r.Ticket.Solution = "客户U10001已处理"
+	m := Record(r)
+	if want := "客户号****01，证件" + keep(id, 6, 4); m.Turns[1].Text != want {
+		t.Errorf("turn 1 = %q, want %q", m.Turns[1].Text, want)
+	}
+	if want := "客户****01已处理"; m.Ticket.Solution != want {
+		t.Errorf("solution = %q, want %q", m.Ticket.Solution, want)
 	}
 }
