@@ -26,8 +26,11 @@ func Visible(u *auth.User, r *qa.Record) bool {
 	}
 }
 
-// Restrict narrows a record filter to u's scope; it reports false when u may see nothing.
+// Restrict narrows a record filter to u's scope, and without the personal-data right makes its text
+// search match only the masked texts u is shown (else searching 1398765 against 139****4322 would
+// tell the hidden digits); it reports false when u may see nothing.
 func Restrict(u *auth.User, f *store.RecordFilter) bool {
+	f.Masked = !u.Can(auth.PermPersonalData)
 	s := u.Scope()
 	switch {
 	case s.None:
