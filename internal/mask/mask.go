@@ -217,20 +217,7 @@ func Record(r *qa.Record) *qa.Record {
 		return nil
 	}
 	c := *r
-	lits := nameLiterals([]string{r.CustomerName})
-	// The phone and id fields may hold numbers the patterns miss (no area
-	// code, a system id): mask their exact occurrences in the text too, the
-	// longer first so that one inside the other is masked as the longer one.
-	for _, v := range []struct {
-		s    string
-		min  int
-		mask func(string) string
-	}{{r.CustomerPhone, 5, Phone}, {r.CustomerID, 4, CustomerID}} {
-		if p := strings.TrimSpace(v.s); utf8.RuneCountInString(p) >= v.min {
-			lits = append(lits, literal{[]rune(p), []rune(v.mask(p))})
-		}
-	}
-	slices.SortStableFunc(lits, func(a, b literal) int { return len(b.find) - len(a.find) })
+	lits := recordLiterals(r)
 	c.CustomerID = CustomerID(r.CustomerID)
 	c.CustomerName = Name(r.CustomerName)
 	c.CustomerPhone = Phone(r.CustomerPhone)
@@ -262,10 +249,13 @@ func Record(r *qa.Record) *qa.Record {
 // boundary may be judged differently than inside the whole turn; show
 // evidence through the masked turn text and Span where it matters.
 func Findings(fs []qa.Finding, names ...string) []qa.Finding {
+	return findings(fs, nameLiterals(names))
+}
+
+func findings(fs []qa.Finding, lits []literal) []qa.Finding {
 	if fs == nil {
 		return nil
 	}
-	lits := nameLiterals(names)
 	out := make([]qa.Finding, len(fs))
 	for i, f := range fs {
 		f.Text = text(f.Text, lits)
@@ -275,6 +265,31 @@ func Findings(fs []qa.Finding, names ...string) []qa.Finding {
 		out[i] = f
 	}
 	return out
+}
+
+// recordLiterals returns the customer's name, phone and id as literals to mask
+// in r's texts. The phone and id fields may hold numbers the patterns miss
+// (no area code, a system id): their exact occurrences are masked too, the
+// longer first so that one inside the other is masked as the longer one.
+func recordLiterals(r *qa.Record) []literal {
+	lits := nameLiterals([]string{r.CustomerName})
+	for _, v := range []struct {
+		s    string
+		min  int
+		mask func(string) string
+	}{{r.CustomerPhone, 5, Phone}, {r.CustomerID, 4, CustomerID}} {
+		if p := strings.TrimSpace(v.s); utf8.RuneCountInString(p) >= v.min {
+			lits = append(lits, literal{[]rune(p), []rune(v.mask(p))})
+		}
+	}
+	slices.SortStableFunc(lits, func(a, b literal) int { return len(b.find) - len(a.find) })
+	return lits
+}
+
+// RecordFindings is Findings for the findings of r: the customer's name,
+// phone and id are masked wherever they occur, as Record masks r's texts.
+func RecordFindings(r *qa.Record, fs []qa.Finding) []qa.Finding {
+	return findings(fs, recordLiterals(r))
 }
 
 func clonePtr[T any](p *T) *T {

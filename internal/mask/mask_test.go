@@ -265,3 +265,33 @@ func TestRecordCustomerIDInText(t *testing.T) {
 		t.Errorf("solution = %q, want %q", m.Ticket.Solution, want)
 	}
 }
+
+// TestRecordFindings: evidence outside the turns (a ticket's solution) is masked with the record's
+// customer fields, as the record's texts are.
+func TestRecordFindings(t *testing.T) {
+	r := testRecord()
+	r.CustomerID, r.CustomerPhone = "U10001", "62345678" // no area code: no pattern knows it
+	fs := []qa.Finding{{Item: "resolution", Result: qa.ResultFail, Text: "已回电62345678，客户U10001，李建国"}}
+	m := RecordFindings(r, fs)
+	if want := "已回电623*5678，客户****01，李**"; m[0].Text != want {
+		t.Errorf("evidence = %q, want %q", m[0].Text, want)
+	}
+	if fs[0].Text != "已回电62345678，客户U10001，李建国" {
+		t.Error("RecordFindings changed its argument")
+	}
+}
+
+// TestReplaceAttrCustomerFields: attributes named like the customer fields are masked by field,
+// even when no pattern would recognise their value.
+func TestReplaceAttrCustomerFields(t *testing.T) {
+	var buf bytes.Buffer
+	log := slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{ReplaceAttr: ReplaceAttr}))
+	log.Info("imported", "customer_id", "U10001", "customer_name", "李建国", "customer_phone", "62345678",
+		"customer_tier", "vip")
+	out := buf.String()
+	for _, want := range []string{"customer_id=****01", "customer_name=李**", "customer_phone=623*5678", "customer_tier=vip"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("log line lacks %q:\n%s", want, out)
+		}
+	}
+}

@@ -67,7 +67,7 @@ func Record(u *auth.User, r *qa.Record, ins []qa.Inspection) (*qa.Record, []qa.I
 	m := mask.Record(r)
 	out := make([]qa.Inspection, len(ins))
 	for i, in := range ins {
-		fs := mask.Findings(in.Findings, r.CustomerName)
+		fs := mask.RecordFindings(r, in.Findings)
 		// Evidence is re-cut from the masked turn where it points into one: a fragment masked on its
 		// own (half a phone number) might not be recognised.
 		for k := range fs {
