@@ -42,9 +42,10 @@ import (
 // search read the raw text, q=1398765 would match and q=1398766 would not, and the hidden digits
 // would fall out in a few dozen queries. So record_search keeps, beside each text, the text as that
 // viewer sees it (searchDoc.masked, made by mask.Record exactly as view.Record masks the record), and
-// RecordFilter.Masked searches only that: a query can match only what the viewer is shown, masks
-// included, so a query reaching into a masked span, or a whole phone number, finds nothing whatever
-// the hidden digits are. Most texts hold no personal data: their masked column is '' ("as text")
+// RecordFilter.Masked searches only that, with the query masked the same way: a query can match only
+// what the viewer is shown, masks included. A query reaching into a masked span finds nothing, and a
+// whole phone number (masked to 138****8000) finds the records showing 138****8000, whatever the
+// hidden digits are. Most texts hold no personal data: their masked column is '' ("as text")
 // and they are searched in the raw index, so the masked index (record_fts_masked on SQLite, a
 // partial pg_trgm index on PostgreSQL) holds only the texts masking changes. A NULL masked text (a
 // row from before migration 0010, until IndexSearch fills it) never matches a masked search.
@@ -255,6 +256,12 @@ var denseMatches = 5000
 // searchCond returns the condition on records r matching query q; with masked, q is matched
 // against the texts as a viewer without the personal-data right sees them (see searchDoc).
 func (s *Store) searchCond(ctx context.Context, w *where, q string, masked bool) (string, error) {
+	lo, hi := w.arg(q), w.arg(q+string(utf8.MaxRune)) // ids are compared bytewise on both databases
+	if masked {
+		// The query is masked as the texts are: a phone number typed whole finds the records that
+		// show it as 138****8000, which depends on the digits shown only.
+		q = mask.Text(q)
+	}
 	var plus string // a unary + keeps SQLite from driving the query by the id index
 	if s.dialect == SQLite && utf8.RuneCountInString(q) >= 3 {
 		var n int
@@ -267,7 +274,6 @@ func (s *Store) searchCond(ctx context.Context, w *where, q string, masked bool)
 			plus = "+"
 		}
 	}
-	lo, hi := w.arg(q), w.arg(q+string(utf8.MaxRune)) // ids are compared bytewise on both databases
 	idPrefix := "(" + plus + "r.id >= " + lo + " AND " + plus + "r.id < " + hi + ")"
 	// The text a substring check reads: the masked one where masking changed it (NULL: not known yet).
 	text := "s.text"
