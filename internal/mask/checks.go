@@ -25,11 +25,16 @@ func landlineArea(d []int8) int {
 	return area
 }
 
-// isCard reports whether d looks like a bank card: 16–19 digits, an issuer
-// prefix that cards use (3–6, 9 for old domestic cards, 2221–2720 for
-// Mastercard 2-series) and a valid Luhn digit. The prefix rule keeps order
-// numbers that start with a date (2026…) readable.
-func isCard(d []int8) bool {
+// isCard reports whether d is a bank card with a valid Luhn digit (see
+// cardShape).
+func isCard(d []int8) bool { return cardShape(d) && luhn(d) }
+
+// cardShape reports whether d looks like a bank card whatever its check
+// digit: 16–19 digits and an issuer prefix that cards use (3–6, 9 for old
+// domestic cards, 2221–2720 for Mastercard 2-series). The prefix rule keeps
+// order numbers that start with a date (2026…) readable. A card number that
+// fails Luhn (misread by ASR, mistyped) is still personal data.
+func cardShape(d []int8) bool {
 	if len(d) < 16 || len(d) > 19 {
 		return false
 	}
@@ -42,7 +47,7 @@ func isCard(d []int8) bool {
 	default:
 		return false
 	}
-	return luhn(d)
+	return true
 }
 
 func luhn(d []int8) bool {
@@ -68,17 +73,30 @@ var idWeights = [17]int{7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2}
 var idCheck = [11]int8{1, 0, digitX, 9, 8, 7, 6, 5, 4, 3, 2}
 
 func validID(d []int8) bool {
-	if len(d) != 18 || !province(d) {
+	if !idShape(d) {
 		return false
 	}
 	sum := 0
 	for i, w := range idWeights {
-		if d[i] > 9 {
-			return false
-		}
 		sum += int(d[i]) * w
 	}
-	return idCheck[sum%11] == d[17] && validDate(num(d[6:10]), num(d[10:12]), num(d[12:14]))
+	return idCheck[sum%11] == d[17]
+}
+
+// idShape reports whether d is an 18-digit 身份证 number whatever its check
+// digit: a province code and a valid birth date. A wrong check digit (a typo,
+// a misheard digit, a made-up number) still leaves the person's region and
+// birthday, so it is personal data all the same.
+func idShape(d []int8) bool {
+	if len(d) != 18 || !province(d) {
+		return false
+	}
+	for _, v := range d[:17] {
+		if v > 9 {
+			return false
+		}
+	}
+	return validDate(num(d[6:10]), num(d[10:12]), num(d[12:14]))
 }
 
 // validOldID checks a 15-digit ID (before 1999): region, 19YYMMDD, sequence.

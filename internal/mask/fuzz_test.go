@@ -31,7 +31,7 @@ func FuzzText(f *testing.F) {
 	})
 }
 
-// survivor returns a valid mobile, ID or card number found in s, judged on
+// survivor returns a mobile, an ID (any check digit) or a Luhn-valid card found in s, judged on
 // every maximal run of digits (with an ID's trailing X) independently of
 // the masking code's run and group logic.
 func survivor(s string) string {
@@ -51,11 +51,11 @@ func survivor(s string) string {
 			d = append(d, v)
 		}
 		if j < len(rs) && isX(rs[j]) && (j+1 == len(rs) || !isASCIIAlnum(rs[j+1])) {
-			if withX := append(d, digitX); validID(withX) {
+			if withX := append(d, digitX); idShape(withX) {
 				return string(rs[i : j+1])
 			}
 		}
-		if isMobile(d) || validID(d) || isCard(d) {
+		if isMobile(d) || idShape(d) || isCard(d) {
 			return string(rs[i:j])
 		}
 		i = j

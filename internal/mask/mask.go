@@ -8,8 +8,14 @@
 // ([from,to) rune offsets in qa.Finding.Span) computed on the original text
 // stay valid on the masked text.
 //
-// Digit runs that fail the checks (order numbers, amounts, dates, 工号) stay
-// readable: QA evidence must still make sense to the people who judge it.
+// Digit runs that are no personal number by shape (order numbers, amounts,
+// dates, 工号) stay readable: QA evidence must still make sense to the people
+// who judge it. A check digit alone never makes a number readable: an ID
+// with a wrong check digit or a card number that fails Luhn is still masked
+// (but for a non-Luhn number labelled as an order or serial number).
+//
+// Record masks every customer_* field that identifies the customer (FORMAT.md)
+// by field, not by pattern: a customer id of any shape is masked too.
 package mask
 
 import (
@@ -25,8 +31,10 @@ type literal struct{ find, repl []rune }
 
 // Text masks personal data inside free text: CN mobiles (also split by
 // spaces or dashes, with +86, or spoken as Chinese numerals), landlines with
-// an area code, 身份证 numbers with a valid check digit (and 15-digit old
-// ones), Luhn-valid bank cards, e-mail addresses and street addresses.
+// an area code, 身份证 numbers with a region and birth date, right or wrong
+// check digit (and 15-digit old ones), bank cards by issuer prefix and length
+// (Luhn-valid, or not labelled as an order number), e-mail addresses and
+// street addresses.
 // names are extra literal names to mask wherever they occur, keeping the
 // surname (李建国 → 李**).
 func Text(s string, names ...string) string {
@@ -166,21 +174,51 @@ func Phone(s string) string {
 	return string(rs)
 }
 
-// Record returns a deep copy of r with the customer's name and phone, the
-// text of every turn, the ticket solution and the recording name masked.
-// The customer id is a system id and agent data is not customer personal
-// data: both stay. r is not modified.
+// CustomerID masks a customer id, whatever its shape (FORMAT.md makes every
+// customer_* field personal data): a mobile, ID or card number as Text masks
+// it; otherwise 15 or more characters keep the first 6 and last 4, 11–14 the
+// first 3 and last 4, 5–10 the last 2, and shorter ids nothing. Spaces at the
+// ends stay.
+func CustomerID(s string) string {
+	if m := Text(s); m != s {
+		return m
+	}
+	rs := []rune(s)
+	from, to := 0, len(rs)
+	for from < to && isSpace(rs[from]) {
+		from++
+	}
+	for to > from && isSpace(rs[to-1]) {
+		to--
+	}
+	head, tail := 0, 0
+	switch n := to - from; {
+	case n >= 15:
+		head, tail = 6, 4
+	case n >= 11:
+		head, tail = 3, 4
+	case n >= 5:
+		tail = 2
+	}
+	for i := from + head; i < to-tail; i++ {
+		rs[i] = '*'
+	}
+	return string(rs)
+}
+
+func isSpace(r rune) bool { return r == ' ' || r == '\t' || r == '\u3000' || r == '\u00a0' }
+
+// Record returns a deep copy of r with the customer's id, name and phone, the
+// text of every turn, the ticket solution and the recording name masked. The
+// customer tier is a service level, not an identifier, and agent data is not
+// customer personal data: both stay. r is not modified.
 func Record(r *qa.Record) *qa.Record {
 	if r == nil {
 		return nil
 	}
 	c := *r
-	lits := nameLiterals([]string{r.CustomerName})
-	// The phone field may hold a number the patterns miss (no area code):
-	// mask its exact occurrences in the text too.
-	if p := strings.TrimSpace(r.CustomerPhone); utf8.RuneCountInString(p) >= 5 {
-		lits = append(lits, literal{[]rune(p), []rune(Phone(p))})
-	}
+	lits := recordLiterals(r)
+	c.CustomerID = CustomerID(r.CustomerID)
 	c.CustomerName = Name(r.CustomerName)
 	c.CustomerPhone = Phone(r.CustomerPhone)
 	// Recordings are often named after the caller's number.
@@ -211,10 +249,13 @@ func Record(r *qa.Record) *qa.Record {
 // boundary may be judged differently than inside the whole turn; show
 // evidence through the masked turn text and Span where it matters.
 func Findings(fs []qa.Finding, names ...string) []qa.Finding {
+	return findings(fs, nameLiterals(names))
+}
+
+func findings(fs []qa.Finding, lits []literal) []qa.Finding {
 	if fs == nil {
 		return nil
 	}
-	lits := nameLiterals(names)
 	out := make([]qa.Finding, len(fs))
 	for i, f := range fs {
 		f.Text = text(f.Text, lits)
@@ -232,6 +273,31 @@ func Findings(fs []qa.Finding, names ...string) []qa.Finding {
 		out[i] = f
 	}
 	return out
+}
+
+// recordLiterals returns the customer's name, phone and id as literals to mask
+// in r's texts. The phone and id fields may hold numbers the patterns miss
+// (no area code, a system id): their exact occurrences are masked too, the
+// longer first so that one inside the other is masked as the longer one.
+func recordLiterals(r *qa.Record) []literal {
+	lits := nameLiterals([]string{r.CustomerName})
+	for _, v := range []struct {
+		s    string
+		min  int
+		mask func(string) string
+	}{{r.CustomerPhone, 5, Phone}, {r.CustomerID, 4, CustomerID}} {
+		if p := strings.TrimSpace(v.s); utf8.RuneCountInString(p) >= v.min {
+			lits = append(lits, literal{[]rune(p), []rune(v.mask(p))})
+		}
+	}
+	slices.SortStableFunc(lits, func(a, b literal) int { return len(b.find) - len(a.find) })
+	return lits
+}
+
+// RecordFindings is Findings for the findings of r: the customer's name,
+// phone and id are masked wherever they occur, as Record masks r's texts.
+func RecordFindings(r *qa.Record, fs []qa.Finding) []qa.Finding {
+	return findings(fs, recordLiterals(r))
 }
 
 func clonePtr[T any](p *T) *T {

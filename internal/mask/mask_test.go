@@ -110,7 +110,7 @@ func testRecord() *qa.Record {
 		Recording: "rec/13800138000_20261102.wav",
 		Turns: []qa.Turn{
 			{Speaker: qa.SpeakerAgent, Text: "李建国先生您好，我是王小明", Start: qa.Seconds(0), End: qa.Seconds(2.5)},
-			{Speaker: qa.SpeakerCustomer, Text: "我的号码是幺三八零零幺三八零零零", Start: qa.Seconds(3)},
+			{Speaker: qa.SpeakerCustomer, Text: "我的号码是幺三八零零幺三八零零零，客户号C123456789012", Start: qa.Seconds(3)},
 		},
 		Ticket: &qa.Ticket{CreatedAt: &at, Solution: "已回电13800138000，地址改为建国路88号", Category: "投诉"},
 		Tags:   []string{"vip"},
@@ -128,12 +128,12 @@ func TestRecord(t *testing.T) {
 	checks := []struct{ field, got, want string }{
 		{"customer_name", m.CustomerName, "李**"},
 		{"customer_phone", m.CustomerPhone, "138****8000"},
-		{"customer_id", m.CustomerID, "C123456789012"},
+		{"customer_id", m.CustomerID, "C12******9012"},
 		{"agent_name", m.AgentName, "王小明"},
 		{"agent_id", m.AgentID, "A007"},
 		{"recording", m.Recording, "rec/138****8000_20261102.wav"},
 		{"turn 0", m.Turns[0].Text, "李**先生您好，我是王小明"},
-		{"turn 1", m.Turns[1].Text, "我的号码是幺三八****八零零零"},
+		{"turn 1", m.Turns[1].Text, "我的号码是幺三八****八零零零，客户号C12******9012"},
 		{"solution", m.Ticket.Solution, "已回电138****8000，地址改为******"},
 	}
 	for _, c := range checks {
@@ -224,5 +224,74 @@ func BenchmarkText(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		Text(s, "李建国")
+	}
+}
+
+// TestCustomerID: FORMAT.md makes every customer_* field personal data, whatever its shape, so the
+// customer id is masked by field, an ID number with a wrong check digit included.
+func TestCustomerID(t *testing.T) {
+	id := makeID("110105", "19800101", "123")
+	tests := []struct{ in, want string }{
+		{"U10001", "****01"},
+		{"U889", "****"},
+		{"C123456789012", "C12******9012"},
+		{"13800138000", "138****8000"},
+		{id, keep(id, 6, 4)},
+		{wrongLast(id), keep(wrongLast(id), 6, 4)},
+		{" U10001 ", " ****01 "},
+		{"客户-甲乙丙丁", "*****丙丁"},
+		{"", ""},
+	}
+	for _, tt := range tests {
+		if got := CustomerID(tt.in); got != tt.want {
+			t.Errorf("CustomerID(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+// TestRecordCustomerIDInText: the customer id is masked wherever the record repeats it, and an
+// ID number with a wrong check digit in the text is masked like a valid one.
+func TestRecordCustomerIDInText(t *testing.T) {
+	id := wrongLast(makeID("110105", "19800101", "123"))
+	r := testRecord()
+	r.CustomerID = "U10001"
+	r.Turns[1].Text = "客户号U10001，证件" + id
+	r.Ticket.Solution = "客户U10001已处理"
+	m := Record(r)
+	if want := "客户号****01，证件" + keep(id, 6, 4); m.Turns[1].Text != want {
+		t.Errorf("turn 1 = %q, want %q", m.Turns[1].Text, want)
+	}
+	if want := "客户****01已处理"; m.Ticket.Solution != want {
+		t.Errorf("solution = %q, want %q", m.Ticket.Solution, want)
+	}
+}
+
+// TestRecordFindings: evidence outside the turns (a ticket's solution) is masked with the record's
+// customer fields, as the record's texts are.
+func TestRecordFindings(t *testing.T) {
+	r := testRecord()
+	r.CustomerID, r.CustomerPhone = "U10001", "62345678" // no area code: no pattern knows it
+	fs := []qa.Finding{{Item: "resolution", Result: qa.ResultFail, Text: "已回电62345678，客户U10001，李建国"}}
+	m := RecordFindings(r, fs)
+	if want := "已回电623*5678，客户****01，李**"; m[0].Text != want {
+		t.Errorf("evidence = %q, want %q", m[0].Text, want)
+	}
+	if fs[0].Text != "已回电62345678，客户U10001，李建国" {
+		t.Error("RecordFindings changed its argument")
+	}
+}
+
+// TestReplaceAttrCustomerFields: attributes named like the customer fields are masked by field,
+// even when no pattern would recognise their value.
+func TestReplaceAttrCustomerFields(t *testing.T) {
+	var buf bytes.Buffer
+	log := slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{ReplaceAttr: ReplaceAttr}))
+	log.Info("imported", "customer_id", "U10001", "customer_name", "李建国", "customer_phone", "62345678",
+		"customer_tier", "vip")
+	out := buf.String()
+	for _, want := range []string{"customer_id=****01", "customer_name=李**", "customer_phone=623*5678", "customer_tier=vip"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("log line lacks %q:\n%s", want, out)
+		}
 	}
 }

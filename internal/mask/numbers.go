@@ -6,6 +6,8 @@ package mask
 // 6222-0212-…), then tries candidates aligned to group boundaries, so digits
 // glued to other digits (order numbers, dates) never match from the middle.
 
+import "slices"
+
 const (
 	kindNone   = iota
 	kindArabic // 0-9 and ０-９
@@ -209,7 +211,7 @@ func (sc *numScanner) maskRun() bool {
 func (sc *numScanner) try(a, b, first int, multi bool) bool {
 	d := sc.val[a:b]
 	if d[len(d)-1] == digitX {
-		if len(d) == 18 && validID(d) {
+		if idShape(d) {
 			sc.blank(a, b, 6, 4)
 			return true
 		}
@@ -220,7 +222,7 @@ func (sc *numScanner) try(a, b, first int, multi bool) bool {
 	}
 	switch len(d) {
 	case 18:
-		if validID(d) || isCard(d) {
+		if idShape(d) || sc.card(d, a) {
 			sc.blank(a, b, 6, 4)
 			return true
 		}
@@ -230,7 +232,7 @@ func (sc *numScanner) try(a, b, first int, multi bool) bool {
 			return true
 		}
 	case 16, 17, 19:
-		if isCard(d) {
+		if sc.card(d, a) {
 			sc.blank(a, b, 6, 4)
 			return true
 		}
@@ -258,4 +260,38 @@ func (sc *numScanner) blank(a, b, head, tail int) {
 	for k := a + head; k < b-tail; k++ {
 		sc.rs[sc.pos[k]] = '*'
 	}
+}
+
+// card reports whether digits d, starting at digit a of the run, are a bank
+// card: card-shaped and Luhn-valid, or card-shaped and not labelled as an
+// order or serial number (订单号 6217…), whose check digit means nothing.
+func (sc *numScanner) card(d []int8, a int) bool {
+	return cardShape(d) && (luhn(d) || !sc.labelled(sc.pos[a]))
+}
+
+// orderLabels name numbers that are no personal data; one of them right
+// before a number (订单号：…, 交易流水号 …) keeps a non-Luhn number readable.
+var orderLabels = [][]rune{[]rune("单号"), []rune("订单"), []rune("流水号"), []rune("交易号"), []rune("编号")}
+
+// labelled reports whether an order label ends at most 3 spacing runes (a
+// space, a colon, 是, 为) before rune i.
+func (sc *numScanner) labelled(i int) bool {
+	rs := sc.rs
+	for skip := 0; skip <= 3; skip++ {
+		for _, l := range orderLabels {
+			if i >= len(l) && slices.Equal(rs[i-len(l):i], l) {
+				return true
+			}
+		}
+		if i == 0 {
+			return false
+		}
+		switch rs[i-1] {
+		case ' ', '\u3000', ':', '：', '是', '为', '#':
+			i--
+		default:
+			return false
+		}
+	}
+	return false
 }

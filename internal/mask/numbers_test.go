@@ -159,9 +159,13 @@ func TestTextNumbers(t *testing.T) {
 		{"ID with X", "证件号" + idX, "证件号" + keep(idX, 6, 4)},
 		{"ID with x", strings.ToLower(idX), strings.ToLower(keep(idX, 6, 4))},
 		{"ID spaced", spaced(id, " ", 6, 8, 4), spaced(keep(id, 6, 4), " ", 6, 8, 4)},
-		{"ID wrong check digit", wrongLast(id), wrongLast(id)},
+		// A typo in the check digit (or a made-up one) leaves personal data: region and birth date decide.
+		{"ID wrong check digit", wrongLast(id), keep(wrongLast(id), 6, 4)},
+		{"ID wrong check digit X", id[:17] + "X", keep(id[:17]+"X", 6, 4)},
+		{"ID wrong check digit spaced", spaced(wrongLast(id), " ", 6, 8, 4), spaced(keep(wrongLast(id), 6, 4), " ", 6, 8, 4)},
 		{"ID bad date", makeID("110101", "19900230", "123"), makeID("110101", "19900230", "123")},
-		{"ID bad region", makeID("990101", "19900307", "123"), makeID("990101", "19900307", "123")},
+		{"ID bad region", makeID("190101", "19900307", "123"), makeID("190101", "19900307", "123")},
+		{"18 digits with a card prefix", makeID("990101", "19900307", "123"), keep(makeID("990101", "19900307", "123"), 6, 4)},
 		{"old 15-digit ID", "110101900307123", "110101*****7123"},
 		{"15 digits with a bad date", "110101901332123", "110101901332123"},
 		// bank cards
@@ -170,8 +174,14 @@ func TestTextNumbers(t *testing.T) {
 		{"card 16 spaced", spaced(card16, " ", 4, 4, 4, 4), spaced(keep(card16, 6, 4), " ", 4, 4, 4, 4)},
 		{"Visa test card", "4111 1111 1111 1111", "4111 11** **** 1111"},
 		{"Mastercard 2-series", mc2, keep(mc2, 6, 4)},
-		{"card wrong Luhn", "卡号" + wrongLast(card), "卡号" + wrongLast(card)},
+		// A card number misread by ASR or mistyped is still a card number.
+		{"card wrong Luhn", "卡号" + wrongLast(card), "卡号" + keep(wrongLast(card), 6, 4)},
+		{"card 16 wrong Luhn spaced", spaced(wrongLast(card16), " ", 4, 4, 4, 4), spaced(keep(wrongLast(card16), 6, 4), " ", 4, 4, 4, 4)},
+		{"Visa wrong Luhn", "4111 1111 1111 1112", "4111 11** **** 1112"},
 		{"order number wrong Luhn", "订单号" + wrongLast(card16), "订单号" + wrongLast(card16)},
+		{"order number after 单号：", "单号：" + wrongLast(card16), "单号：" + wrongLast(card16)},
+		{"Luhn-valid after 订单 is still a card", "订单" + card16, "订单" + keep(card16, 6, 4)},
+		{"流水号 wrong Luhn", "交易流水号 " + wrongLast(card), "交易流水号 " + wrongLast(card)},
 		{"order number starting with a date", "订单" + dated, "订单" + dated},
 		// what must stay readable
 		{"amount", "退款5000元，24小时内到账", "退款5000元，24小时内到账"},

@@ -8,7 +8,9 @@ import (
 )
 
 // ReplaceAttr is a slog.HandlerOptions.ReplaceAttr that masks string values
-// (and the message) with Text, so personal data never reaches the logs:
+// (and the message) with Text, and attributes named customer_id,
+// customer_name or customer_phone by field, so personal data never reaches
+// the logs:
 //
 //	slog.NewJSONHandler(w, &slog.HandlerOptions{ReplaceAttr: mask.ReplaceAttr})
 //
@@ -17,7 +19,9 @@ import (
 func ReplaceAttr(_ []string, a slog.Attr) slog.Attr {
 	switch a.Value.Kind() {
 	case slog.KindString:
-		if s := a.Value.String(); s != "" {
+		if by, ok := fieldMasks[a.Key]; ok { // customer_* fields by field (FORMAT.md), whatever they hold
+			a.Value = slog.StringValue(by(a.Value.String()))
+		} else if s := a.Value.String(); s != "" {
 			if m := Text(s); m != s {
 				a.Value = slog.StringValue(m)
 			}
@@ -40,6 +44,10 @@ func ReplaceAttr(_ []string, a slog.Attr) slog.Attr {
 	}
 	return a
 }
+
+// fieldMasks mask string attributes named like the record's customer fields.
+var fieldMasks = map[string]func(string) string{"customer_id": CustomerID, "customer_name": Name,
+	"customer_phone": Phone}
 
 // maskString returns the masked s as a string value if masking changed it,
 // else v, so that values without personal data keep their type and format.

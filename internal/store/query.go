@@ -22,6 +22,7 @@ type RecordFilter struct {
 	FailedItem            string    // records whose latest inspection failed this item
 	FatalOnly             bool      // records whose latest inspection is fatal
 	Query                 string    // substring of the turn texts, or a record id prefix; see search.go
+	Masked                bool      // match Query against the texts as masked for a viewer without the personal-data right
 	Cursor                string    // RecordPage.Next of the previous page; "" for the first page
 	Limit                 int       // page size: default 50, at most 200
 }
@@ -110,7 +111,7 @@ func (s *Store) Records(ctx context.Context, f RecordFilter) (RecordPage, error)
 			AND fi.record_id = r.id AND fi.item = ` + w.arg(f.FailedItem) + ")")
 	}
 	if f.Query != "" {
-		cond, err := s.searchCond(ctx, &w, f.Query)
+		cond, err := s.searchCond(ctx, &w, f.Query, f.Masked)
 		if err != nil {
 			return page, err
 		}

@@ -75,12 +75,13 @@ type Judge func(r *qa.Record) []qa.Inspection
 // Batch is a batch of records validated, encoded and, with a Judge, inspected by PrepareRecords,
 // for WriteRecords to store in one transaction.
 type Batch struct {
-	recs                 []qa.Record
-	source               string
-	judge                Judge
-	datas, hashes, texts []string
-	enc                  [][]encodedInsp // by record: its inspections, when judged
-	judged               []bool
+	recs          []qa.Record
+	source        string
+	judge         Judge
+	datas, hashes []string
+	texts         []searchDoc
+	enc           [][]encodedInsp // by record: its inspections, when judged
+	judged        []bool
 }
 
 // Len returns the number of records in b.
@@ -95,7 +96,7 @@ func (b *Batch) Len() int { return len(b.recs) }
 // Returns qa.EInvalid if a record fails validation.
 func (s *Store) PrepareRecords(ctx context.Context, recs []qa.Record, source string, judge Judge, workers int) (*Batch, error) {
 	b := &Batch{recs: recs, source: source, judge: judge, datas: make([]string, len(recs)),
-		hashes: make([]string, len(recs)), texts: make([]string, len(recs))}
+		hashes: make([]string, len(recs)), texts: make([]searchDoc, len(recs))}
 	if len(recs) == 0 {
 		return b, nil
 	}
@@ -263,7 +264,7 @@ func (s *Store) WriteRecords(ctx context.Context, b *Batch) (ImportResult, error
 		plainArgs := make([]any, 0, len(final)*13)
 		judgedArgs := make([]any, 0, len(final)*23)
 		textIDs := make([]string, 0, len(final))
-		textVals := make([]string, 0, len(final))
+		textVals := make([]searchDoc, 0, len(final))
 		roll := newRollup()
 		for _, id := range ids {
 			i, ok := final[id]

@@ -26,8 +26,11 @@ func Visible(u *auth.User, r *qa.Record) bool {
 	}
 }
 
-// Restrict narrows a record filter to u's scope; it reports false when u may see nothing.
+// Restrict narrows a record filter to u's scope, and without the personal-data right makes its text
+// search match only the masked texts u is shown (else searching 1398765 against 139****4322 would
+// tell the hidden digits); it reports false when u may see nothing.
 func Restrict(u *auth.User, f *store.RecordFilter) bool {
+	f.Masked = !u.Can(auth.PermPersonalData)
 	s := u.Scope()
 	switch {
 	case s.None:
@@ -64,7 +67,7 @@ func Record(u *auth.User, r *qa.Record, ins []qa.Inspection) (*qa.Record, []qa.I
 	m := mask.Record(r)
 	out := make([]qa.Inspection, len(ins))
 	for i, in := range ins {
-		fs := mask.Findings(in.Findings, r.CustomerName)
+		fs := mask.RecordFindings(r, in.Findings)
 		// Evidence is re-cut from the masked turn where it points into one: a fragment masked on its
 		// own (half a phone number) might not be recognised.
 		for k := range fs {
