@@ -8,7 +8,7 @@ func SetIndexChunk(n int64) (restore func()) {
 	return func() { indexChunk = old }
 }
 
-// ForgetMasked puts the search texts back as migration 0010 leaves them: no masked copies, and on
+// ForgetMasked puts the search texts back as migration 0009 leaves them: no masked copies, and on
 // SQLite both indexes empty with every row pending.
 func ForgetMasked(s *Store) error {
 	stmts := []string{`UPDATE record_search SET masked = NULL`}

@@ -48,10 +48,10 @@ import (
 // hidden digits are. Most texts hold no personal data: their masked column is '' ("as text")
 // and they are searched in the raw index, so the masked index (record_fts_masked on SQLite, a
 // partial pg_trgm index on PostgreSQL) holds only the texts masking changes. A NULL masked text (a
-// row from before migration 0010, until IndexSearch fills it) never matches a masked search.
+// row from before migration 0009, until IndexSearch fills it) never matches a masked search.
 //
 // A change to the masking rules must mask the stored texts again: a migration that sets masked to
-// NULL and resets the index, as 0010 does.
+// NULL and resets the index, as 0009 does.
 
 // searchDoc is what record_search stores for one record: the text indexed for it and the same text
 // as a viewer without the personal-data right sees it, ” when masking changes nothing.
@@ -115,7 +115,7 @@ func (s *Store) saveSearchText(ctx context.Context, tx *sql.Tx, ids []string, do
 		WHERE record_search.text <> excluded.text OR record_search.masked IS NOT excluded.masked`, 4, args)
 }
 
-// fillMasked computes the masked text of every row that has none (rows from before migration 0010),
+// fillMasked computes the masked text of every row that has none (rows from before migration 0009),
 // from the record's current revision, maskChunk rows per transaction.
 func (s *Store) fillMasked(ctx context.Context) (int, error) {
 	total := 0
@@ -191,7 +191,7 @@ func (s *Store) SearchPending(ctx context.Context) (int, error) {
 	return n, nil
 }
 
-// IndexSearch first masks the texts that have no masked copy yet (after migration 0010), then adds
+// IndexSearch first masks the texts that have no masked copy yet (after migration 0009), then adds
 // every pending text to the full-text indexes, indexChunk rows per transaction, each moving the
 // watermark with the rows it indexed: a kill keeps what is done. It returns how many rows it
 // indexed. PostgreSQL's indexes are always current: there it only masks.

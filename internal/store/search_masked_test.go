@@ -41,7 +41,7 @@ func searchAs(t *testing.T, s *store.Store, q string, masked bool) []string {
 // hidden digits and the full name find nothing, a whole number finds what shows its visible digits,
 // what the viewer is shown still does, and texts without personal data are found as
 // before — pending or indexed, after a change of the customer's name alone, and for rows from
-// before migration 0010 once IndexSearch has masked them.
+// before migration 0009 once IndexSearch has masked them.
 func TestMaskedSearch(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		pii := rec("m-1", "我叫李建国，手机13987654322")
@@ -93,7 +93,7 @@ func TestMaskedSearch(t *testing.T) {
 			t.Fatal(err)
 		}
 
-		// Rows from before 0010 have no masked copy: a masked search finds none of them (never the
+		// Rows from before 0009 have no masked copy: a masked search finds none of them (never the
 		// raw text) until IndexSearch masks them, from the records.
 		if err := store.ForgetMasked(s); err != nil {
 			t.Fatal(err)
@@ -102,7 +102,7 @@ func TestMaskedSearch(t *testing.T) {
 		if _, err := s.IndexSearch(ctx); err != nil {
 			t.Fatal(err)
 		}
-		check("masked after 0010", true, masked)
-		check("masked after 0010", false, raw)
+		check("masked after 0009", true, masked)
+		check("masked after 0009", false, raw)
 	})
 }
