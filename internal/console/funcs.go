@@ -47,7 +47,9 @@ func (c *Console) funcs() template.FuncMap {
 		"num":  func(f float64) string { return fmt.Sprintf("%.1f", f) },
 		"pct":  func(f float64) string { return fmt.Sprintf("%.1f%%", 100*f) },
 		"join": strings.Join,
-		"qs": func(q url.Values, kv ...string) string {
+		// qs is the query string of q (without its cursor) with kv set ("" deletes), typed as a URL so
+		// that html/template does not percent-encode its '=' and '&' a second time.
+		"qs": func(q url.Values, kv ...string) template.URL {
 			v := url.Values{}
 			for k, vs := range q {
 				if k != "cursor" {
@@ -61,7 +63,7 @@ func (c *Console) funcs() template.FuncMap {
 					v.Set(kv[i], kv[i+1])
 				}
 			}
-			return v.Encode()
+			return template.URL(v.Encode())
 		},
 		"segments": segments,
 		"split":    strings.Fields,

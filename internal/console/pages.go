@@ -1,6 +1,7 @@
 package console
 
 import (
+	"html/template"
 	"net/http"
 	"net/url"
 	"os"
@@ -28,7 +29,15 @@ func (c *Console) dashboard(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return c.render(w, r, http.StatusOK, "dashboard", map[string]any{"D": d, "Q": r.URL.Query(), "Query": r.URL.RawQuery})
+	// The charts fetch the same filter from the API: re-encoded from the keys the dashboard reads, and
+	// typed as a URL so that html/template keeps its '=' and '&'.
+	q := url.Values{}
+	for _, k := range []string{"from", "to", "agent", "team", "channel", "scorecard"} {
+		if v := r.URL.Query().Get(k); v != "" {
+			q.Set(k, v)
+		}
+	}
+	return c.render(w, r, http.StatusOK, "dashboard", map[string]any{"D": d, "Q": r.URL.Query(), "Query": template.URL(q.Encode())})
 }
 
 func (c *Console) records(w http.ResponseWriter, r *http.Request) error {
