@@ -56,6 +56,7 @@ type RecordRow struct {
 	// (in characters): the unmasked text, for view.Snippets to mask and cut; never sent as it is.
 	Match             string   `json:"-"`
 	MatchAt, MatchLen int      `json:"-"`
+	CustomerName      string   `json:"-"`          // of a matched row, for masking its snippet by name too
 	Snippet           *Snippet `json:",omitempty"` // set by view.Snippets
 }
 
@@ -288,19 +289,27 @@ func (s *Store) matchLines(ctx context.Context, q string, rows []RecordRow) erro
 	for i, r := range rows {
 		ids[i] = r.ID
 	}
-	cond, args := s.inList("id", 1, ids)
-	res, err := s.r.QueryContext(ctx, `SELECT id, text FROM record_search WHERE `+cond, args...)
+	cond, args := s.inList("s.id", 1, ids)
+	res, err := s.r.QueryContext(ctx, `SELECT s.id, s.text, v.data FROM record_search s
+		JOIN records r ON r.id = s.id JOIN record_revisions v ON v.record_id = r.id AND v.rev = r.rev
+		WHERE `+cond, args...)
 	if err != nil {
 		return fmt.Errorf("store: search snippets: %w", err)
 	}
 	defer res.Close()
-	texts := map[string]string{}
+	texts, customers := map[string]string{}, map[string]string{}
 	for res.Next() {
-		var id, text string
-		if err := res.Scan(&id, &text); err != nil {
+		var id, text, data string
+		if err := res.Scan(&id, &text, &data); err != nil {
 			return fmt.Errorf("store: search snippets: %w", err)
 		}
-		texts[id] = text
+		var c struct {
+			Name string `json:"customer_name"`
+		}
+		if err := gojson.Unmarshal([]byte(data), &c); err != nil {
+			return fmt.Errorf("store: decode record %q: %w", id, err)
+		}
+		texts[id], customers[id] = text, c.Name
 	}
 	if err := res.Err(); err != nil {
 		return fmt.Errorf("store: search snippets: %w", err)
@@ -308,7 +317,7 @@ func (s *Store) matchLines(ctx context.Context, q string, rows []RecordRow) erro
 	for i := range rows {
 		for line := range strings.SplitSeq(texts[rows[i].ID], "\n") {
 			if at := strings.Index(line, q); at >= 0 {
-				rows[i].Match = line
+				rows[i].Match, rows[i].CustomerName = line, customers[rows[i].ID]
 				rows[i].MatchAt = utf8.RuneCountInString(line[:at])
 				rows[i].MatchLen = utf8.RuneCountInString(q)
 				break
