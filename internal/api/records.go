@@ -22,9 +22,10 @@ var listParams = []param{
 	{"business_type", "query", "string", "business type", false},
 	{"score_min", "query", "number", "lowest score", false},
 	{"score_max", "query", "number", "highest score", false},
-	{"failed_item", "query", "string", "records whose latest inspection failed this item id", false},
+	{"failed_item", "query", "string", "records whose latest inspection failed this item (its id or its name)", false},
 	{"fatal", "query", "boolean", "only records with a fatal (红线) failure", false},
-	{"q", "query", "string", "full-text search in transcripts, or a record id prefix", false},
+	{"q", "query", "string", "full-text search in transcripts, or a record id prefix; each row found in a transcript carries the matched Snippet", false},
+	{"sort", "query", "string", "time (newest first, the default), time_asc, score (worst first), score_desc or agent", false},
 	{"cursor", "query", "string", "the `next` of the previous page", false},
 	{"limit", "query", "integer", "page size, 1–200 (default 50)", false},
 }
@@ -55,7 +56,7 @@ func RecordFilter(q map[string][]string) (store.RecordFilter, error) {
 		return f, err
 	}
 	f.AgentID, f.Team, f.Channel, f.BusinessType = get("agent"), get("team"), get("channel"), get("business_type")
-	f.FailedItem, f.Query, f.Cursor = get("failed_item"), get("q"), get("cursor")
+	f.FailedItem, f.Query, f.Cursor, f.Sort = get("failed_item"), get("q"), get("cursor"), get("sort")
 	f.FatalOnly = get("fatal") == "true" || get("fatal") == "1" || get("fatal") == "on"
 	for _, s := range []struct {
 		key string
@@ -115,6 +116,7 @@ func (h *Handler) listRecords(w http.ResponseWriter, r *http.Request) error {
 	if page.Rows == nil {
 		page.Rows = []store.RecordRow{}
 	}
+	view.Snippets(u, &page)
 	return writeJSON(w, http.StatusOK, page)
 }
 

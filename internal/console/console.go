@@ -107,6 +107,19 @@ func (c *Console) Register(mux *http.ServeMux) {
 	mux.Handle("POST /users", c.page(c.createUser, auth.PermUsers))
 	mux.Handle("POST /users/{id}", c.page(c.updateUser, auth.PermUsers))
 	c.registerWorkflow(mux)
+	// Everything else: the console's own 404 page, in the reader's language.
+	mux.Handle("/", c.page(c.notFound, ""))
+}
+
+// notFound answers a path no route serves: the error page, or the API's JSON error under /api/.
+func (c *Console) notFound(w http.ResponseWriter, r *http.Request) error {
+	if strings.HasPrefix(r.URL.Path, "/api/") {
+		w.Header().Set("Content-Type", "application/json; charset=utf-8")
+		w.WriteHeader(http.StatusNotFound)
+		_, err := fmt.Fprintf(w, `{"error":{"code":%q,"message":"no such API path: see /api/v1/openapi.json"}}`+"\n", qa.ENotFound)
+		return err
+	}
+	return qa.NewError(qa.ENotFound, c.t(r, "error.not_found"))
 }
 
 // page adapts an error-returning page handler: perm "" is public, "signed-in" needs any user.

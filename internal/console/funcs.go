@@ -10,6 +10,7 @@ import (
 
 	"qloop/internal/auth"
 	"qloop/internal/qa"
+	"qloop/internal/store"
 )
 
 var cst = time.FixedZone("CST", 8*3600)
@@ -20,11 +21,27 @@ func (c *Console) funcs() template.FuncMap {
 		"can": func(u *auth.User, p string) bool { return u.Can(auth.Perm(p)) },
 		"roleName": func(lang string, r auth.Role) string {
 			if lang == "en" {
-				return string(r)
+				return c.cat.T(lang, "role."+string(r))
 			}
 			return auth.RoleNames[r]
 		},
 		"roles": func() []auth.Role { return auth.Roles },
+		// who is the header's "name · role", the role once: demo and many real accounts are named
+		// after their role (质检主管 陈敏), and "质检主管 陈敏 · 质检主管" would say it twice.
+		"who": func(lang string, u *auth.User) string {
+			role := auth.RoleNames[u.Role]
+			if lang == "en" {
+				role = c.cat.T(lang, "role."+string(u.Role))
+			}
+			name := strings.TrimSpace(u.Name)
+			switch {
+			case name == "":
+				return role
+			case strings.Contains(name, auth.RoleNames[u.Role]) && lang != "en":
+				return name
+			}
+			return name + " · " + role
+		},
 		"time": func(t time.Time) string {
 			if t.IsZero() {
 				return "—"
@@ -47,7 +64,9 @@ func (c *Console) funcs() template.FuncMap {
 		"num":  func(f float64) string { return fmt.Sprintf("%.1f", f) },
 		"pct":  func(f float64) string { return fmt.Sprintf("%.1f%%", 100*f) },
 		"join": strings.Join,
-		"qs": func(q url.Values, kv ...string) string {
+		// qs is the query string of q (without its cursor) with kv set ("" deletes), typed as a URL so
+		// that html/template does not percent-encode its '=' and '&' a second time.
+		"qs": func(q url.Values, kv ...string) template.URL {
 			v := url.Values{}
 			for k, vs := range q {
 				if k != "cursor" {
@@ -61,11 +80,27 @@ func (c *Console) funcs() template.FuncMap {
 					v.Set(kv[i], kv[i+1])
 				}
 			}
-			return v.Encode()
+			return template.URL(v.Encode())
 		},
 		"segments": segments,
-		"split":    strings.Fields,
-		"inc":      func(i int) int { return i + 1 },
+		// say shows a message written in both languages in the reader's (see inLang).
+		"say":        c.inLang,
+		"stratum":    c.stratum,
+		"itemName":   func(lang string, it qa.Item) string { return c.itemName(lang, it.ID, it.Name) },
+		"itemNameOf": c.itemName,
+		"failedNames": func(lang string, row store.RecordRow) []string {
+			out := make([]string, len(row.Failed))
+			for i, id := range row.Failed {
+				name := id
+				if i < len(row.FailedNames) {
+					name = row.FailedNames[i]
+				}
+				out[i] = c.itemName(lang, id, name)
+			}
+			return out
+		},
+		"split": strings.Fields,
+		"inc":   func(i int) int { return i + 1 },
 		"anchors": func(m map[int]string) []anchor {
 			var out []anchor
 			for l, s := range m {
@@ -130,4 +165,35 @@ func segments(text string, turn int, findings []qa.Finding) []segment {
 		i = j
 	}
 	return out
+}
+
+// itemName is how the console names a scorecard item: the scorecard's own (Chinese) name, or in
+// English the catalog's item.<id> when the catalog knows the item (the shipped scorecards' items).
+func (c *Console) itemName(lang, id, name string) string {
+	if lang == "en" && c.cat.Has(lang, "item."+id) {
+		return c.cat.T(lang, "item."+id)
+	}
+	if name == "" {
+		return id
+	}
+	return name
+}
+
+// stratum puts a sampling stratum key such as agent=A022|channel=call|period=2026-08 in words.
+func (c *Console) stratum(lang, key string) string {
+	if key == "" {
+		return ""
+	}
+	parts := strings.Split(key, "|")
+	for i, p := range parts {
+		k, v, ok := strings.Cut(p, "=")
+		if !ok {
+			continue
+		}
+		if k == "channel" {
+			v = c.tk(lang, "channel.", v)
+		}
+		parts[i] = c.tk(lang, "strata.", k) + " " + v
+	}
+	return strings.Join(parts, " · ")
 }

@@ -1,10 +1,12 @@
 package console
 
 import (
+	"html/template"
 	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -28,12 +30,34 @@ func (c *Console) dashboard(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return c.render(w, r, http.StatusOK, "dashboard", map[string]any{"D": d, "Q": r.URL.Query(), "Query": r.URL.RawQuery})
+	// The charts fetch the same filter from the API: re-encoded from the keys the dashboard reads, and
+	// typed as a URL so that html/template keeps its '=' and '&'.
+	q := url.Values{}
+	for _, k := range []string{"from", "to", "agent", "team", "channel", "scorecard"} {
+		if v := r.URL.Query().Get(k); v != "" {
+			q.Set(k, v)
+		}
+	}
+	// The failed-items chart names the items as the reader reads them.
+	all, err := c.cfg.Store.ItemNames(r.Context())
+	if err != nil {
+		return err
+	}
+	names := map[string]string{}
+	for _, it := range d.TopFailed {
+		names[it.Item] = c.itemName(c.lang(r), it.Item, all.Name(f.Scorecard, it.Item))
+	}
+	return c.render(w, r, http.StatusOK, "dashboard", map[string]any{"D": d, "Q": r.URL.Query(), "Query": template.URL(q.Encode()),
+		"Names": names})
 }
 
 func (c *Console) records(w http.ResponseWriter, r *http.Request) error {
 	u := auth.FromContext(r.Context())
 	q := r.URL.Query()
+	// A sortable heading submits the form with its order after the form's current one: it wins.
+	if s := q["sort"]; len(s) > 1 {
+		q["sort"] = s[len(s)-1:]
+	}
 	f, err := api.RecordFilter(q)
 	if err != nil {
 		return err
@@ -43,8 +67,21 @@ func (c *Console) records(w http.ResponseWriter, r *http.Request) error {
 		if page, err = c.cfg.Store.Records(r.Context(), f); err != nil {
 			return err
 		}
+		view.Snippets(u, &page)
 	}
-	data := map[string]any{"Page": page, "Q": q, "Scope": u.Scope()}
+	names, err := c.cfg.Store.ItemNames(r.Context())
+	if err != nil {
+		return err
+	}
+	// The failed-item filter suggests the items by name (either a name or an id is accepted).
+	var items []string
+	for _, it := range names.All() {
+		if n := c.itemName(c.lang(r), it[0], it[1]); !slices.Contains(items, n) {
+			items = append(items, n)
+		}
+	}
+	slices.Sort(items)
+	data := map[string]any{"Page": page, "Q": q, "Scope": u.Scope(), "Items": items, "Sorts": store.Sorts}
 	if u.Scope().All || u.Scope().Team != "" {
 		agents, err := c.cfg.Store.Agents(r.Context())
 		if err != nil {
@@ -88,10 +125,19 @@ type inspectionView struct {
 	Dims []dimensionView
 }
 
+// noRecord says in the reader's language that a record does not exist or is not theirs to see
+// (one message for both, so that its existence does not leak).
+func (c *Console) noRecord(r *http.Request, err error) error {
+	if qa.ErrorCode(err) == qa.ENotFound {
+		return qa.NewError(qa.ENotFound, c.t(r, "error.record_not_found", "ID", r.PathValue("id")))
+	}
+	return err
+}
+
 func (c *Console) record(w http.ResponseWriter, r *http.Request) error {
 	raw, _, err := api.VisibleRecord(r, c.cfg.Store, r.PathValue("id"))
 	if err != nil {
-		return err
+		return c.noRecord(r, err)
 	}
 	rec, rev, ins, err := api.LoadRecord(r, c.cfg.Store, r.PathValue("id"))
 	if err != nil {
@@ -155,7 +201,7 @@ func (c *Console) recordingPath(rec *qa.Record) string {
 func (c *Console) recording(w http.ResponseWriter, r *http.Request) error {
 	rec, _, err := api.VisibleRecord(r, c.cfg.Store, r.PathValue("id"))
 	if err != nil {
-		return err
+		return c.noRecord(r, err)
 	}
 	p := c.recordingPath(rec) // the unmasked path: masking may hide a phone number in the file name
 	if p == "" {

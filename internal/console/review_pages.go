@@ -103,7 +103,7 @@ func (c *Console) workflowFuncs() template.FuncMap {
 			b, err := json.Marshal(v)
 			return string(b), err
 		},
-		"changes":   changes,
+		"changes":   c.historyChanges,
 		"fullRules": c.fullRules,
 		"dict": func(kv ...any) map[string]any {
 			m := map[string]any{}
@@ -213,6 +213,46 @@ func changes(before, after string) []change {
 			}
 		}
 		out = append(out, c)
+	}
+	return out
+}
+
+// historyValues says how the values of an audit field are put in words: a catalog prefix for codes,
+// or a function.
+var historyValues = map[string]string{"reason": "reason.", "kind": "rkind.", "result": "res.", "decision": "decision.",
+	"step": "slip.step.", "passed": "bool."}
+
+// historyChanges is changes with each field's name and coded values in lang's words, so the
+// record's history reads 原因: 随机抽样 rather than reason: random.
+func (c *Console) historyChanges(lang string, names store.ItemNames, before, after string) []change {
+	out := changes(before, after)
+	for i := range out {
+		ch := &out[i]
+		word := func(v string) string {
+			switch {
+			case v == "—" || v == "":
+				return v
+			case ch.Key == "stratum":
+				return c.stratum(lang, v)
+			case ch.Key == "reason" && strings.Contains(v, ":"):
+				return c.tk(lang, "reason.", strings.ReplaceAll(v, ":", "."))
+			case ch.Key == "status":
+				for _, p := range []string{"dstatus.", "rstatus.", "task.", "cal.status.", "incident.status."} {
+					if c.cat.Has(lang, p+v) {
+						return c.cat.T(lang, p+v)
+					}
+				}
+			case ch.Key == "item":
+				return c.itemName(lang, v, names.Name("", v))
+			case historyValues[ch.Key] != "":
+				return c.tk(lang, historyValues[ch.Key], v)
+			}
+			return v
+		}
+		ch.Before, ch.After = word(ch.Before), word(ch.After)
+		if ch.Key != "" {
+			ch.Key = c.tk(lang, "history.key.", ch.Key)
+		}
 	}
 	return out
 }
@@ -624,6 +664,7 @@ type reviewView struct {
 	Changes    []itemChange
 	Problems   []problemView
 	CanDispute bool
+	NoDispute  string // why the user, who may dispute scores, cannot dispute this one
 	CanSlip    bool
 	Slip       int64 // the slip written about this review, if any
 }
@@ -675,9 +716,15 @@ func (c *Console) recordWorkflow(r *http.Request, recordID string) (map[string]a
 	}
 	views := make([]reviewView, 0, len(rvs))
 	for _, rv := range rvs {
-		v := reviewView{R: rv,
-			CanDispute: u.Can(auth.PermDisputeRaise) && rv.Kind == review.KindReview && rv.Status == review.StatusFinal,
-			CanSlip:    u.Can(auth.PermReview) && !rv.Passed && rv.Status == review.StatusFinal}
+		v := reviewView{R: rv, CanSlip: u.Can(auth.PermReview) && !rv.Passed && rv.Status == review.StatusFinal}
+		// Someone who may dispute sees either the form or why this score cannot be disputed.
+		if u.Can(auth.PermDisputeRaise) && rv.Kind == review.KindReview {
+			if err := c.cfg.Flow.WhyNoDispute(u, &rv, c.cfg.Now()); err != nil {
+				v.NoDispute = err.Error()
+			} else {
+				v.CanDispute = true
+			}
+		}
 		sc := card(rv.Scorecard, rv.Version)
 		names, kinds := map[string]string{}, map[string]string{}
 		if sc != nil {
@@ -697,6 +744,11 @@ func (c *Console) recordWorkflow(r *http.Request, recordID string) (map[string]a
 		views = append(views, v)
 	}
 	out["Reviews"] = views
+	// Only a person's review can be disputed: say so to whoever could dispute, before there is one.
+	out["NoReviewYet"] = len(views) == 0 && u.Can(auth.PermDisputeRaise)
+	if out["Names"], err = c.cfg.Store.ItemNames(ctx); err != nil {
+		return nil, err
+	}
 	hist, err := c.cfg.Flow.History(ctx, u, recordID)
 	if err != nil {
 		return nil, err

@@ -1,11 +1,14 @@
 // Package e2e drives the web console in a real browser: Debian's chromium, headless, through chromedp.
 //
 // The test starts the real program (`qloop demo … --addr 127.0.0.1:0`) in-process, logs in as several
-// roles and walks through the main pages. It saves a full-page screenshot of each main page to
-// docs/screenshots (shown in the README). Without /usr/bin/chromium it skips; under CI=true it fails.
+// roles and walks through the main pages. It saves a full-page screenshot of each main page to a
+// temporary directory, or, with QLOOP_SCREENSHOTS=docs/screenshots, to the README's screenshots
+// (a relative directory is taken from the repository root). Without /usr/bin/chromium it skips;
+// under CI=true it fails.
 //
 //	apt-get install chromium fonts-wqy-microhei
 //	go test ./internal/e2e/ -run TestConsole -v
+//	QLOOP_SCREENSHOTS=docs/screenshots go test ./internal/e2e/   # regenerate the README's screenshots
 package e2e
 
 import (
@@ -13,6 +16,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -35,8 +39,34 @@ import (
 // demoRecords is how many records the demo generates: enough for several agents and filters, fast.
 const demoRecords = 400
 
-// screenshotDir is where the screenshots for the README go, relative to this package.
-const screenshotDir = "../../docs/screenshots"
+// EnvScreenshots names the variable that sends the screenshots to a directory of the repository
+// (docs/screenshots for the README) instead of a temporary one, so a test run leaves a clone clean.
+const EnvScreenshots = "QLOOP_SCREENSHOTS"
+
+// screenshotDir is where shots go; TestMain sets it.
+var screenshotDir string
+
+func TestMain(m *testing.M) {
+	dir := os.Getenv(EnvScreenshots)
+	tmp := ""
+	switch {
+	case dir == "":
+		var err error
+		if tmp, err = os.MkdirTemp("", "qloop-screenshots-"); err != nil {
+			fmt.Fprintln(os.Stderr, "e2e:", err)
+			os.Exit(1)
+		}
+		dir = tmp
+	case !filepath.IsAbs(dir):
+		dir = filepath.Join("..", "..", dir) // the tests run in internal/e2e
+	}
+	screenshotDir = dir
+	code := m.Run()
+	if tmp != "" {
+		os.RemoveAll(tmp)
+	}
+	os.Exit(code)
+}
 
 // syncBuffer collects the program's output; the server writes from its own goroutines.
 type syncBuffer struct {
@@ -238,7 +268,7 @@ func (p *page) rowAgents() []string {
 	return p.texts("#record-table tbody tr.row td:nth-child(4) small")
 }
 
-// shot saves a full-page PNG of the current page to docs/screenshots/NAME.png.
+// shot saves a full-page PNG of the current page to screenshotDir/NAME.png.
 func (p *page) shot(name string) {
 	p.t.Helper()
 	png, err := chromedp.Run(p.ctx, chromedp.FullScreenshot(100))
@@ -279,6 +309,70 @@ func (b *browser) login(t *testing.T, user, password, screenshot string) (*page,
 		t.Fatalf("log in as %s: no #who in the header; error %q", user, p.text("#login-error"))
 	}
 	return p, who
+}
+
+// TestScreenshotsOutsideTheClone: without QLOOP_SCREENSHOTS the screenshots go outside the
+// repository, so running the tests never rewrites the tracked docs/screenshots.
+func TestScreenshotsOutsideTheClone(t *testing.T) {
+	if os.Getenv(EnvScreenshots) != "" {
+		t.Skip(EnvScreenshots + " is set: the screenshots are meant for the repository")
+	}
+	root, err := filepath.Abs("../..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir, err := filepath.Abs(screenshotDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rel, err := filepath.Rel(root, dir); err == nil && !strings.HasPrefix(rel, "..") {
+		t.Errorf("screenshots go to %s, inside the repository %s", dir, root)
+	}
+}
+
+// pageThrough follows 下一页 from the list p shows until the last page (at most max pages) and
+// checks that every page keeps the filter: the same count, the filter in the address, new rows only,
+// each accepted by ok. It returns the rows seen and the pages visited.
+func (p *page) pageThrough(what string, keep map[string]string, max int, ok func(row int) string) (rows, pages int) {
+	p.t.Helper()
+	total := p.count()
+	seen := map[string]bool{}
+	for pages = 1; ; pages++ {
+		loc := js[string](p, `location.search`)
+		q, _ := url.ParseQuery(strings.TrimPrefix(loc, "?"))
+		for k, v := range keep {
+			if q.Get(k) != v {
+				p.t.Errorf("%s page %d: address %s has %s=%q, want %q", what, pages, loc, k, q.Get(k), v)
+			}
+		}
+		if n := p.count(); n != total {
+			p.t.Errorf("%s page %d counts %d records, page 1 %d", what, pages, n, total)
+		}
+		ids := p.texts("#record-table tbody tr.row a.rid")
+		for i, id := range ids {
+			if seen[id] {
+				p.t.Errorf("%s page %d repeats %s", what, pages, id)
+			}
+			seen[id] = true
+			if msg := ok(i); msg != "" {
+				p.t.Errorf("%s page %d row %s: %s", what, pages, id, msg)
+			}
+		}
+		rows += len(ids)
+		if pages == max || !js[bool](p, `!!document.querySelector('#next-page')`) {
+			break
+		}
+		if st := p.submit("#next-page"); st != 200 {
+			p.t.Fatalf("%s: 下一页 from page %d: status %d", what, pages, st)
+		}
+	}
+	if pages < 2 {
+		p.t.Errorf("%s: %d records fit one page; the test needs a filter of more than 50", what, total)
+	}
+	if !js[bool](p, `!!document.querySelector('#next-page')`) && rows != total {
+		p.t.Errorf("%s: paged through %d rows on %d pages, the count says %d", what, rows, pages, total)
+	}
+	return rows, pages
 }
 
 func TestConsoleInBrowser(t *testing.T) {
@@ -406,8 +500,8 @@ func TestConsoleInBrowser(t *testing.T) {
 		if byItem == 0 || byItem >= total {
 			t.Errorf("failed item hold: %d records of %d", byItem, total)
 		}
-		for _, items := range p.texts("#record-table tbody tr.row td.items") {
-			if !slices.Contains(strings.Split(items, ", "), "hold") {
+		for _, items := range js[[]string](p, `Array.from(document.querySelectorAll('#record-table tbody tr.row td.items'), e => e.dataset.items)`) {
+			if !slices.Contains(strings.Fields(items), "hold") {
 				t.Errorf("filtered by failed item hold, a row fails only %q", items)
 				break
 			}
@@ -503,6 +597,55 @@ func TestConsoleInBrowser(t *testing.T) {
 			t.Errorf("scorecard page: title %q, %d item rows", p.text("#scorecard-title"), len(p.texts("table.data tbody tr")))
 		}
 		p.shot("scorecard")
+	})
+
+	// Every paged list with a filter: the record list by a filter and by a user's scope.
+	t.Run("paging", func(t *testing.T) {
+		sup, _ := b.login(t, "zhijian", "demo-zhijian", "")
+		sup.open("/records")
+		sup.do("choose a team", chromedp.SetValue(chromedp.CSS("#f-team"), first.Team))
+		sup.submit("#f-apply")
+		team := func(p *page) func(int) string {
+			teams := func() []string { return p.texts("#record-table tbody tr.row td:nth-child(5)") }
+			return func(i int) string {
+				if tm := teams()[i]; tm != first.Team {
+					return "team " + tm + ", want " + first.Team
+				}
+				return ""
+			}
+		}
+		rows, pages := sup.pageThrough("team "+first.Team, map[string]string{"team": first.Team}, 10, team(sup))
+		t.Logf("team %s: %d rows on %d pages", first.Team, rows, pages)
+		if st := sup.submit("#first-page"); st != 200 || sup.text("#record-table tbody tr.row a.rid") == "" {
+			t.Errorf("首页 from the last page: status %d", st)
+		}
+		if got := js[string](sup, `new URLSearchParams(location.search).get('team')`); got != first.Team {
+			t.Errorf("首页 drops the team: %q", got)
+		}
+
+		// Worst first within the team, by the score heading, paged.
+		if st := sup.submit(`button.sort[value="score"]`); st != 200 {
+			t.Fatalf("sort by score: status %d", st)
+		}
+		last := -1.0
+		sup.pageThrough("team "+first.Team+" worst first", map[string]string{"team": first.Team, "sort": "score"}, 10, func(i int) string {
+			s := sup.texts("#record-table tbody tr.row td:nth-child(7)")[i]
+			v, err := strconv.ParseFloat(s, 64)
+			if err != nil {
+				v = 1000 // not inspected: last
+			}
+			if v < last {
+				return fmt.Sprintf("score %v after %v", v, last)
+			}
+			last = v
+			return ""
+		})
+
+		lead, _ := b.login(t, "zuzhang", "demo-zuzhang", "")
+		lead.open("/records")
+		lead.pageThrough("team lead", nil, 10, team(lead))
+
+		// (An agent's own list of the demo's 400 records fits one page; the console's tests page one.)
 	})
 
 	t.Run("language", func(t *testing.T) {
@@ -601,10 +744,46 @@ func TestConsoleInBrowser(t *testing.T) {
 			t.Errorf("#chart-failed has %d shapes", n)
 		}
 		labels := js[string](p, `document.querySelector('#chart-failed svg').textContent`)
-		if !strings.Contains(labels, "empathy") {
-			t.Errorf("#chart-failed does not name the most failed item: %q", labels)
+		if !strings.Contains(labels, "安抚情绪") {
+			t.Errorf("#chart-failed does not name the most failed item (empathy, 安抚情绪): %q", labels)
 		}
 		p.shot("dashboard")
+		type chartData struct {
+			Days   []string
+			Failed []float64
+		}
+		read := func() chartData {
+			for _, id := range []string{"chart-failed", "chart-trend"} {
+				if err := chromedp.Do(p.ctx, chromedp.WaitVisible(chromedp.CSS(fmt.Sprintf(`#%s[data-ready="1"] svg`, id)))); err != nil {
+					t.Fatalf("#%s is not drawn: %v", id, err)
+				}
+			}
+			return js[chartData](p, `({Days: echarts.getInstanceByDom(document.getElementById('chart-trend')).getOption().xAxis[0].data,
+				Failed: echarts.getInstanceByDom(document.getElementById('chart-failed')).getOption().series[0].data})`)
+		}
+		sum := func(xs []float64) (s float64) {
+			for _, x := range xs {
+				s += x
+			}
+			return s
+		}
+		all := read()
+
+		// Under a date filter, the charts show that month only, as the cards do.
+		p.open("/?from=2026-09-01&to=2026-09-30")
+		month := read()
+		if len(month.Days) == 0 || len(month.Days) >= len(all.Days) {
+			t.Errorf("the trend of September has %d days, all-time %d", len(month.Days), len(all.Days))
+		}
+		for _, d := range month.Days {
+			if d < "2026-09-01" || d > "2026-09-30" {
+				t.Errorf("the trend of September shows the day %s", d)
+				break
+			}
+		}
+		if sum(month.Failed) == 0 || sum(month.Failed) >= sum(all.Failed) {
+			t.Errorf("September's failed-items chart counts %v failures, all-time %v", sum(month.Failed), sum(all.Failed))
+		}
 	})
 	t.Logf("whole test %v", time.Since(start).Round(time.Millisecond))
 }

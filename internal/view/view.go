@@ -103,3 +103,36 @@ func Text(u *auth.User, s string) string {
 	}
 	return mask.Text(s)
 }
+
+// snippetContext is how many characters of a matched turn a snippet shows on each side of the hit.
+const snippetContext = 24
+
+// Snippets sets the Snippet of every row of page that a search matched in its text: the matched turn
+// masked for u as a whole (so a phone number cut in half is still recognised), then cut around the
+// hit. Masking keeps lengths, so the hit stays where the store found it.
+func Snippets(u *auth.User, page *store.RecordPage) {
+	for i := range page.Rows {
+		r := &page.Rows[i]
+		if r.Match == "" {
+			continue
+		}
+		line := r.Match
+		if !u.Can(auth.PermPersonalData) {
+			line = mask.Text(line, r.CustomerName)
+		}
+		rs := []rune(line)
+		at, end := r.MatchAt, r.MatchAt+r.MatchLen
+		if at < 0 || end > len(rs) || at > end {
+			continue
+		}
+		from, to := max(0, at-snippetContext), min(len(rs), end+snippetContext)
+		s := &store.Snippet{Before: string(rs[from:at]), Hit: string(rs[at:end]), After: string(rs[end:to])}
+		if from > 0 {
+			s.Before = "…" + s.Before
+		}
+		if to < len(rs) {
+			s.After += "…"
+		}
+		r.Snippet = s
+	}
+}

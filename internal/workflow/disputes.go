@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"qloop/internal/auth"
 	"qloop/internal/mask"
@@ -201,4 +202,10 @@ func (s *Service) forViewer(ctx context.Context, u *auth.User, d *review.Dispute
 	if d.RereviewerID == u.ID && d.Status == review.DisputeRereview {
 		d.FirstScore = nil
 	}
+}
+
+// WhyNoDispute returns why u may not dispute rv at now (the qa.Error CanRaise gives), or nil when
+// u may; the reason a dispute needs is not asked yet. The record page shows it beside the score.
+func (s *Service) WhyNoDispute(u *auth.User, rv *review.Review, now time.Time) error {
+	return review.CanRaise(u, rv, s.disputeWindow(), now, "-")
 }

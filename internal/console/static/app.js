@@ -14,12 +14,13 @@
           var chart = echarts.init(el, null, {renderer: 'svg'});
           var kind = el.getAttribute('data-kind'), label = el.getAttribute('data-label');
           if (kind === 'failed') {
-            var items = (d.TopFailed || []).slice().reverse();
+            var items = (d.TopFailed || []).slice().reverse(), names = {};
+            try { names = JSON.parse(el.getAttribute('data-names') || '{}') || {}; } catch (e) { names = {}; }
             chart.setOption({
               grid: {left: 130, right: 30, top: 10, bottom: 30},
               tooltip: {trigger: 'axis'},
               xAxis: {type: 'value'},
-              yAxis: {type: 'category', data: items.map(function (x) { return x.Item; })},
+              yAxis: {type: 'category', data: items.map(function (x) { return names[x.Item] || x.Item; })},
               series: [{type: 'bar', name: label, data: items.map(function (x) { return x.Count; }), itemStyle: {color: '#d9534f'}}]
             });
           } else if (kind === 'trend') {
