@@ -40,7 +40,7 @@ func runDemo(ctx context.Context, env *Env, args []string) int {
 		return writeDemo(env, *out, demo.Options{Seed: *seed, Records: *records})
 	}
 	start := time.Now()
-	st, ok := openStore(ctx, env, *db)
+	st, ok := createStore(ctx, env, *db)
 	if !ok {
 		return ExitError
 	}

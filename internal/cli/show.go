@@ -14,7 +14,10 @@ import (
 func runShow(ctx context.Context, env *Env, args []string) int {
 	fs, db := newFlags(env, "show", "ID")
 	pos, ok := parse(fs, args)
-	if !ok || len(pos) != 1 {
+	if !ok {
+		return ExitUsage
+	}
+	if len(pos) != 1 {
 		fs.Usage()
 		return ExitUsage
 	}
@@ -66,17 +69,8 @@ func printRecord(env *Env, r *qa.Record, rev int, ins []qa.Inspection) {
 		if t.Start != nil {
 			at = fmt.Sprintf("%5.1fs", *t.Start)
 		}
-		text := t.Text
 		fs := byTurn[i]
-		sort.Slice(fs, func(a, b int) bool { return spanStart(fs[a]) > spanStart(fs[b]) })
-		for _, f := range fs { // mark from the end so earlier offsets stay valid
-			if len(f.Span) == 2 && f.Span[1] > f.Span[0] {
-				rs := []rune(text)
-				if f.Span[1] <= len(rs) {
-					text = string(rs[:f.Span[0]]) + "【" + string(rs[f.Span[0]:f.Span[1]]) + "】" + string(rs[f.Span[1]:])
-				}
-			}
-		}
+		text := markSpans(t.Text, fs)
 		label := map[string]string{qa.SpeakerAgent: "坐席", qa.SpeakerCustomer: "客户", qa.SpeakerSystem: "系统"}[t.Speaker]
 		if t.Event != "" {
 			text = strings.TrimSpace(text + " [" + t.Event + "]")
@@ -115,11 +109,37 @@ func printRecord(env *Env, r *qa.Record, rev int, ins []qa.Inspection) {
 	}
 }
 
-func spanStart(f qa.Finding) int {
-	if len(f.Span) == 2 {
-		return f.Span[0]
+// markSpans puts 【…】 around the failed spans of text (character offsets). Overlapping or touching
+// spans, e.g. a failed opening over the whole turn and a taboo inside it, are marked once as their union.
+func markSpans(text string, fs []qa.Finding) string {
+	rs := []rune(text)
+	var spans [][2]int
+	for _, f := range fs {
+		if len(f.Span) == 2 && f.Span[0] >= 0 && f.Span[1] > f.Span[0] && f.Span[1] <= len(rs) {
+			spans = append(spans, [2]int{f.Span[0], f.Span[1]})
+		}
 	}
-	return -1
+	if len(spans) == 0 {
+		return text
+	}
+	sort.Slice(spans, func(a, b int) bool { return spans[a][0] < spans[b][0] })
+	merged := spans[:1]
+	for _, sp := range spans[1:] {
+		if last := &merged[len(merged)-1]; sp[0] <= last[1] {
+			last[1] = max(last[1], sp[1])
+		} else {
+			merged = append(merged, sp)
+		}
+	}
+	var b strings.Builder
+	at := 0
+	for _, sp := range merged {
+		b.WriteString(string(rs[at:sp[0]]))
+		b.WriteString("【" + string(rs[sp[0]:sp[1]]) + "】")
+		at = sp[1]
+	}
+	b.WriteString(string(rs[at:]))
+	return b.String()
 }
 
 func orDash(s string) string {
@@ -153,6 +173,11 @@ func printStats(env *Env, s store.Stats) {
 	fmt.Fprintf(w, "记录 records: %d", s.Records)
 	for _, c := range s.Channels {
 		fmt.Fprintf(w, "  %s %d", c.Channel, c.Records)
+	}
+	if s.Inspected == 0 {
+		// Averages of nothing are not 0.0: say what to do instead.
+		fmt.Fprintln(w, "\n质检 inspections: 0 — 尚无质检结果 nothing inspected yet: run `qloop inspect`")
+		return
 	}
 	fmt.Fprintf(w, "\n质检 inspections: %d  平均分 average score: %.1f  合格率 pass rate: %.1f%%  红线 fatal: %d\n",
 		s.Inspected, s.AvgScore, 100*s.PassRate, s.Fatal)
