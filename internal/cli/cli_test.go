@@ -122,10 +122,16 @@ func TestImportInspectShowStats(t *testing.T) {
 		t.Errorf("show of a missing id: code %d, %s", code, errOut)
 	}
 
+	// The failed items by the scorecard's names, not their ids.
 	out, _, _ = run(t, "stats", "--db", db)
-	for _, want := range []string{"records: 2", "inspections: 2", "forbidden", "opening"} {
+	for _, want := range []string{"records: 2", "inspections: 2", "服务忌语", "开场白"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("stats lacks %q:\n%s", want, out)
+		}
+	}
+	for _, id := range []string{"forbidden", "opening"} {
+		if strings.Contains(out, id) {
+			t.Errorf("stats shows the item id %q:\n%s", id, out)
 		}
 	}
 }

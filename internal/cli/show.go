@@ -164,11 +164,49 @@ func runStats(ctx context.Context, env *Env, args []string) int {
 	if err != nil {
 		return fail(env, err)
 	}
-	printStats(env, s)
+	names, err := itemNames(ctx, st, *card)
+	if err != nil {
+		return fail(env, err)
+	}
+	printStats(env, s, names)
 	return ExitOK
 }
 
-func printStats(env *Env, s store.Stats) {
+// itemNames maps item ids to the names their scorecards give them: of the one scorecard asked for,
+// else of every active scorecard. An id two scorecards share with different names gets both.
+// The scorecards have Chinese names only, so there is no English to offer under LANG=en.
+func itemNames(ctx context.Context, st *store.Store, card string) (map[string]string, error) {
+	var scs []qa.Scorecard
+	if card != "" {
+		sc, _, _, err := st.Scorecard(ctx, card, 0)
+		if err != nil {
+			return nil, err
+		}
+		scs = []qa.Scorecard{*sc}
+	} else {
+		var err error
+		if scs, err = st.ActiveScorecards(ctx); err != nil {
+			return nil, err
+		}
+	}
+	names := map[string]string{}
+	for _, sc := range scs {
+		for _, d := range sc.Dimensions {
+			for _, it := range d.Items {
+				switch n := names[it.ID]; {
+				case it.Name == "" || n == it.Name || strings.Contains(n, " / "+it.Name) || strings.HasPrefix(n, it.Name+" / "):
+				case n == "":
+					names[it.ID] = it.Name
+				default:
+					names[it.ID] = n + " / " + it.Name
+				}
+			}
+		}
+	}
+	return names, nil
+}
+
+func printStats(env *Env, s store.Stats, names map[string]string) {
 	w := env.Stdout
 	fmt.Fprintf(w, "记录 records: %d", s.Records)
 	for _, c := range s.Channels {
@@ -185,10 +223,17 @@ func printStats(env *Env, s store.Stats) {
 		return
 	}
 	fmt.Fprintln(w, "\n最常见的失分项 most frequent failed items:")
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	labels := make([]string, len(s.TopFailed))
+	width := 0
+	for i, it := range s.TopFailed {
+		if labels[i] = names[it.Item]; labels[i] == "" { // an item of a scorecard version no longer active
+			labels[i] = it.Item
+		}
+		width = max(width, displayWidth(labels[i]))
+	}
+	// Padded by display width: tabwriter counts a Chinese character as one column, the terminal as two.
 	for i, it := range s.TopFailed {
 		bar := strings.Repeat("█", int(it.Share*40+0.5))
-		fmt.Fprintf(tw, "%2d\t%s\t%d\t%.1f%%\t%s\n", i+1, it.Item, it.Count, 100*it.Share, bar)
+		fmt.Fprintf(w, "%2d  %s%s  %6d  %5.1f%%  %s\n", i+1, labels[i], strings.Repeat(" ", width-displayWidth(labels[i])), it.Count, 100*it.Share, bar)
 	}
-	tw.Flush()
 }
