@@ -424,10 +424,10 @@ func (s *story) slipStages() error {
 // for the supervisor to close it.
 func (s *story) calibrate() error {
 	for _, c := range []struct {
-		title       string
-		day         int
-		close       bool
-		flip        map[string]float64 // chance that an inspector judges an item otherwise than the answer
+		title string
+		day   int
+		close bool
+		flip  map[string]float64 // chance that an inspector judges an item otherwise than the answer
 	}{
 		{"通话质检校准 (第一次)", 21, true, map[string]float64{"zhijian": 0.15, "zhijian2": 0.25, "zhijian3": 0.45}},
 		{"通话质检校准 (第二次)", 1, false, map[string]float64{"zhijian": 0.05, "zhijian2": 0.1, "zhijian3": 0.3}},
