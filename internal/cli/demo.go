@@ -3,11 +3,14 @@ package cli
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
+	"sync"
 	"time"
 
 	"qloop/internal/auth"
@@ -115,18 +118,35 @@ func demoAccounts(ctx context.Context, env *Env, st *store.Store, opt demo.Optio
 		{"yewu", "demo-yewu", "业务部门 孙丽", auth.RoleBusiness, "", ""},
 		{"jishu", "demo-jishu", "技术主管 周涛", auth.RoleTech, "", ""},
 	}
+	// argon2id is slow by design: the missing accounts' hashes are computed on every core, one a
+	// core at a time (each takes 46 MiB).
+	hashes := make([]string, len(accounts))
+	errs := make([]error, len(accounts))
+	var wg sync.WaitGroup
+	cores := make(chan struct{}, runtime.NumCPU())
+	for i, a := range accounts {
+		if _, err := st.UserByUsername(ctx, a.user); err == nil {
+			continue
+		} else if qa.ErrorCode(err) != qa.ENotFound {
+			return err
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			cores <- struct{}{}
+			defer func() { <-cores }()
+			hashes[i], errs[i] = auth.HashPassword(a.password)
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return err
+	}
 	fmt.Fprintln(env.Stdout, "\n演示账号 demo log-ins (用户名 / 密码):")
-	for _, a := range accounts {
-		if _, err := st.UserByUsername(ctx, a.user); err != nil {
-			if qa.ErrorCode(err) != qa.ENotFound {
-				return err
-			}
-			hash, err := auth.HashPassword(a.password)
-			if err != nil {
-				return err
-			}
+	for i, a := range accounts {
+		if hashes[i] != "" {
 			u := &auth.User{Username: a.user, Name: a.name, Role: a.role, AgentID: a.agentID, Team: a.team, Lang: "zh-CN",
-				CreatedAt: env.Now(), PasswordHash: hash}
+				CreatedAt: env.Now(), PasswordHash: hashes[i]}
 			if err := st.CreateUser(ctx, u); err != nil {
 				return err
 			}
