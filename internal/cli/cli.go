@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"qloop/internal/load"
-	"qloop/internal/qa"
 	"qloop/internal/scorecard"
 	"qloop/internal/store"
 )
@@ -37,6 +36,8 @@ type Env struct {
 	Log    *slog.Logger
 	// Ready, when set, gets the web console's address once it listens (tests use port 0).
 	Ready func(addr string)
+
+	help bool // the command was asked for its usage (-h): not a usage error
 }
 
 type command struct {
@@ -89,7 +90,13 @@ func Main(ctx context.Context, args []string, env *Env) int {
 	}
 	for _, c := range commands() {
 		if c.name == args[0] {
-			return c.run(ctx, env, args[1:])
+			code := c.run(ctx, env, args[1:])
+			// `qloop CMD -h` prints the usage it was asked for: that is success, as for `qloop -h`.
+			// A command with subcommands (scorecard, user, sample) prints its own list for a lone -h.
+			if code == ExitUsage && (env.help || len(args) == 2 && isHelp(args[1])) {
+				code = ExitOK
+			}
+			return code
 		}
 	}
 	fmt.Fprintf(env.Stderr, "qloop: unknown command %q\n\n", args[0])
@@ -107,10 +114,19 @@ func usage(w io.Writer) {
 	fmt.Fprintln(w, "Run `qloop COMMAND -h` for its flags.")
 }
 
+func isHelp(arg string) bool { return arg == "-h" || arg == "-help" || arg == "--help" }
+
+// flagOutput is a flag set's output: env.Stderr, remembering the env so that parse can tell Main
+// that help was asked for.
+type flagOutput struct {
+	io.Writer
+	env *Env
+}
+
 // newFlags returns a flag set that reports errors to env.Stderr and a --db flag.
 func newFlags(env *Env, name, args string) (*flag.FlagSet, *string) {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(env.Stderr)
+	fs.SetOutput(&flagOutput{Writer: env.Stderr, env: env})
 	def := env.Getenv("QLOOP_DB")
 	if def == "" {
 		def = "qloop.db"
@@ -128,6 +144,9 @@ func parse(fs *flag.FlagSet, args []string) ([]string, bool) {
 	var pos []string
 	for {
 		if err := fs.Parse(args); err != nil {
+			if o, ok := fs.Output().(*flagOutput); ok && errors.Is(err, flag.ErrHelp) {
+				o.env.help = true
+			}
 			return nil, false
 		}
 		args = fs.Args()
@@ -139,13 +158,40 @@ func parse(fs *flag.FlagSet, args []string) ([]string, bool) {
 	}
 }
 
+// openStore opens an existing database. A SQLite file that does not exist is refused rather than
+// created: a mistyped --db would otherwise become an empty database that answers "not found".
 func openStore(ctx context.Context, env *Env, dsn string) (*store.Store, bool) {
+	if p, ok := sqliteFile(dsn); ok {
+		if _, err := os.Stat(p); errors.Is(err, os.ErrNotExist) {
+			fmt.Fprintf(env.Stderr, "qloop: database %s does not exist: check --db (or $QLOOP_DB); `qloop import FILE --db %s` or `qloop demo --db %s` creates a new one\n",
+				dsn, dsn, dsn)
+			return nil, false
+		}
+	}
+	return createStore(ctx, env, dsn)
+}
+
+// createStore opens a database, creating a SQLite file that does not exist yet (import and demo).
+func createStore(ctx context.Context, env *Env, dsn string) (*store.Store, bool) {
 	st, err := store.Open(ctx, dsn)
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "qloop: cannot open database %s: %v\n", redactDSN(dsn), err)
 		return nil, false
 	}
 	return st, true
+}
+
+// sqliteFile returns the file of a SQLite DSN (a path, or file:PATH?options); false for PostgreSQL
+// URLs and in-memory databases.
+func sqliteFile(dsn string) (string, bool) {
+	if strings.Contains(dsn, "://") {
+		return "", false
+	}
+	p, _, _ := strings.Cut(strings.TrimPrefix(dsn, "file:"), "?")
+	if p == "" || p == ":memory:" || strings.Contains(dsn, "mode=memory") {
+		return "", false
+	}
+	return p, true
 }
 
 // redactDSN hides a password in a postgres:// URL before it is printed.
@@ -171,9 +217,7 @@ func fail(env *Env, err error) int {
 		fmt.Fprintln(env.Stderr, ps.Error())
 		return ExitError
 	}
-	if qa.ErrorCode(err) == qa.EInternal {
-		env.Log.Error("command failed", "err", err)
-	}
+	// One line for the operator, internal or not: logging it as well printed every error twice.
 	fmt.Fprintf(env.Stderr, "qloop: %v\n", err)
 	return ExitError
 }

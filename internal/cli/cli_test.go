@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"qloop/internal/cli"
 )
@@ -121,10 +122,16 @@ func TestImportInspectShowStats(t *testing.T) {
 		t.Errorf("show of a missing id: code %d, %s", code, errOut)
 	}
 
+	// The failed items by the scorecard's names, not their ids.
 	out, _, _ = run(t, "stats", "--db", db)
-	for _, want := range []string{"records: 2", "inspections: 2", "forbidden", "opening"} {
+	for _, want := range []string{"records: 2", "inspections: 2", "服务忌语", "开场白"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("stats lacks %q:\n%s", want, out)
+		}
+	}
+	for _, id := range []string{"forbidden", "opening"} {
+		if strings.Contains(out, id) {
+			t.Errorf("stats shows the item id %q:\n%s", id, out)
 		}
 	}
 }
@@ -151,6 +158,8 @@ func TestReimportChangedRecordIsReinspected(t *testing.T) {
 func TestScorecardCommands(t *testing.T) {
 	dir := t.TempDir()
 	db := filepath.Join(dir, "q.db")
+	call := write(t, dir, "c.jsonl", goodCall+"\n")
+	run(t, "import", "--db", db, call) // creates the database; nothing is inspected yet
 	out, _, code := run(t, "scorecard", "list", "--db", db)
 	if code != 0 {
 		t.Fatal(out)
@@ -175,7 +184,6 @@ func TestScorecardCommands(t *testing.T) {
 		t.Fatal("import of a broken scorecard succeeded")
 	}
 	// Inspect with v1, then import and activate v2: v1's inspection stays, v2 adds its own.
-	call := write(t, dir, "c.jsonl", goodCall+"\n")
 	run(t, "import", "--db", db, "--inspect", call)
 	v2 := write(t, dir, "v2.yaml", strings.Replace(src, "pass_score: 80", "pass_score: 90", 1))
 	out, _, code = run(t, "scorecard", "import", "--db", db, "--activate", v2)
@@ -213,7 +221,9 @@ func TestInspectFileWithoutStoring(t *testing.T) {
 		t.Error("inspect --file created a database")
 	}
 	// A scorecard file under trial.
-	card, _, _ := run(t, "scorecard", "show", "callcenter", "--yaml", "--db", filepath.Join(dir, "tmp.db"))
+	tmp := filepath.Join(dir, "tmp.db")
+	run(t, "import", "--db", tmp, in)
+	card, _, _ := run(t, "scorecard", "show", "callcenter", "--yaml", "--db", tmp)
 	trial := write(t, dir, "trial.yaml", strings.Replace(card, "pass_score: 80", "pass_score: 101", 1))
 	_, errOut, code = run(t, "inspect", "--file", in, "--scorecard", trial)
 	if code == 0 || !strings.Contains(errOut, "pass_score") {
@@ -233,5 +243,98 @@ func TestUsageErrors(t *testing.T) {
 	out, _, code := run(t, "help")
 	if code != 0 || !strings.Contains(out, "scorecard") {
 		t.Errorf("help: %d %s", code, out)
+	}
+}
+
+// TestMissingDatabaseIsRefused: a mistyped --db must not become a new empty database; only import
+// and demo create one.
+func TestMissingDatabaseIsRefused(t *testing.T) {
+	dir := t.TempDir()
+	for _, args := range [][]string{
+		{"show", "c-1"}, {"stats"}, {"inspect"}, {"scorecard", "list"}, {"sample", "list"}, {"serve", "--addr", "127.0.0.1:0"},
+	} {
+		t.Run(strings.Join(args, " "), func(t *testing.T) {
+			db := filepath.Join(dir, "nope.db")
+			// serve would listen until its context ends: before the fix it must fail, not hang.
+			ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+			defer cancel()
+			var out, errb bytes.Buffer
+			code := cli.Main(ctx, append(args, "--db", db), &cli.Env{Getenv: func(string) string { return "" }, Stdout: &out, Stderr: &errb})
+			errOut := errb.String()
+			if code != cli.ExitError || !strings.Contains(errOut, db) || !strings.Contains(errOut, "does not exist") ||
+				strings.Contains(errOut, "not found") {
+				t.Errorf("exit %d, stderr:\n%s", code, errOut)
+			}
+			if _, err := os.Stat(db); err == nil {
+				t.Errorf("%s created the database", args[0])
+			}
+		})
+	}
+	db := filepath.Join(dir, "new.db")
+	if _, errOut, code := run(t, "import", "--db", db, write(t, dir, "c.jsonl", goodCall+"\n")); code != cli.ExitOK {
+		t.Fatalf("import into a new database: %d %s", code, errOut)
+	}
+	if out, errOut, code := run(t, "stats", "--db", db); code != cli.ExitOK || !strings.Contains(out, "records: 1") {
+		t.Errorf("stats on the database import created: %d %s %s", code, out, errOut)
+	}
+}
+
+// TestStatsWithoutInspections says there is nothing to average instead of printing averages of 0.0.
+func TestStatsWithoutInspections(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "q.db")
+	run(t, "import", "--db", db, write(t, dir, "c.jsonl", goodCall+"\n"))
+	out, errOut, code := run(t, "stats", "--db", db)
+	if code != cli.ExitOK || strings.Contains(out, "0.0") || !strings.Contains(out, "qloop inspect") {
+		t.Errorf("stats with 0 inspections: %d\n%s%s", code, out, errOut)
+	}
+}
+
+// TestShowOverlappingFindings marks the union of overlapping failed spans once, never 【【…】…】.
+func TestShowOverlappingFindings(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "q.db")
+	// Turn 0 fails the opening (the whole turn) and holds a taboo (a part of it).
+	rec := `{"id":"c-9","channel":"call","started_at":"2026-11-02T10:00:00+08:00","agent_id":"A018","turns":[` +
+		`{"speaker":"agent","text":"我再跟你说一遍。","start":0,"end":1},{"speaker":"customer","text":"我要查账单","start":1.5,"end":3},` +
+		`{"speaker":"agent","text":"你有病吧,去柜台","start":3.5,"end":6},{"speaker":"agent","text":"好,再见","start":6.5,"end":7}]}`
+	run(t, "import", "--inspect", "--db", db, write(t, dir, "c.jsonl", rec+"\n"))
+	out, errOut, code := run(t, "show", "c-9", "--db", db)
+	if code != cli.ExitOK {
+		t.Fatalf("show: %d %s", code, errOut)
+	}
+	for _, want := range []string{"坐席: 【我再跟你说一遍。】\n", "坐席: 【你有病】吧,去柜台\n"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("show lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "【【") {
+		t.Errorf("nested marks:\n%s", out)
+	}
+}
+
+// TestErrorsPrintedOnce: a missing input or a broken workbook is reported on one line, not twice.
+func TestErrorsPrintedOnce(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "q.db")
+	for _, file := range []string{filepath.Join(dir, "missing.jsonl"), write(t, dir, "bad.xlsx", "not a workbook")} {
+		_, errOut, code := run(t, "import", "--db", db, file)
+		if code != cli.ExitError || strings.Count(errOut, filepath.Base(file)) != 1 {
+			t.Errorf("import %s: exit %d, stderr:\n%s", filepath.Base(file), code, errOut)
+		}
+	}
+}
+
+// TestHelpExitsZero: asking for help is not a usage error, for qloop and each command alike.
+func TestHelpExitsZero(t *testing.T) {
+	for _, args := range [][]string{{"-h"}, {"import", "-h"}, {"show", "--help"}, {"stats", "-h"}, {"demo", "-h"},
+		{"scorecard", "import", "-h"}, {"scorecard", "-h"}, {"sample", "run", "-h"}, {"user", "add", "-h"}} {
+		out, errOut, code := run(t, args...)
+		if code != cli.ExitOK || !strings.Contains(out+errOut, "Usage") {
+			t.Errorf("qloop %s: exit %d\n%s%s", strings.Join(args, " "), code, out, errOut)
+		}
+	}
+	if _, _, code := run(t, "import", "--no-such-flag"); code != cli.ExitUsage {
+		t.Errorf("an unknown flag: exit %d, want %d", code, cli.ExitUsage)
 	}
 }

@@ -3,11 +3,14 @@ package cli
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
+	"sync"
 	"time"
 
 	"qloop/internal/auth"
@@ -33,20 +36,31 @@ func runDemo(ctx context.Context, env *Env, args []string) int {
 	noServe := fs.Bool("no-serve", false, "do not start the web console afterwards")
 	flow := workflowFlags(fs)
 	out := fs.String("out", "", "only write the generated records to this JSON Lines file (no database), e.g. for benchmarks")
+	todayFlag := fs.String("today", "", "the demo's last day, YYYY-MM-DD: the data covers the three months up to it (default: today)")
 	if _, ok := parse(fs, args); !ok {
 		return ExitUsage
 	}
+	today, err := demoToday(env, *todayFlag)
+	if err != nil {
+		fmt.Fprintln(env.Stderr, "qloop:", err)
+		return ExitUsage
+	}
+	opt := demo.Options{Seed: *seed, Records: *records, Today: today}
 	if *out != "" {
-		return writeDemo(env, *out, demo.Options{Seed: *seed, Records: *records})
+		return writeDemo(env, *out, opt)
 	}
 	start := time.Now()
-	st, ok := openStore(ctx, env, *db)
+	st, ok := createStore(ctx, env, *db)
 	if !ok {
 		return ExitError
 	}
 	defer st.Close()
-	opt := demo.Options{Seed: *seed, Records: *records}
-	fmt.Fprintf(env.Stderr, "生成演示数据 generating %d demo records (calls, chats, tickets; %d agents; 3 months)…\n", *records, len(demo.Agents(opt)))
+	from, to, err := demo.Span(opt)
+	if err != nil {
+		return fail(env, err)
+	}
+	fmt.Fprintf(env.Stderr, "生成演示数据 generating %d demo records (calls, chats, tickets; %d agents; %s – %s)…\n",
+		*records, len(demo.Agents(opt)), from.Format(time.DateOnly), to.AddDate(0, 0, -1).Format(time.DateOnly))
 	res, err := importDemo(ctx, st, opt)
 	if err != nil {
 		return fail(env, err)
@@ -55,21 +69,23 @@ func runDemo(ctx context.Context, env *Env, args []string) int {
 	if code := inspectStored(ctx, env, st, false); code != ExitOK {
 		return code
 	}
-	fmt.Fprintf(env.Stdout, "\n演示数据已就绪 demo data ready in %s (%.1fs).\n", *db, time.Since(start).Seconds())
-	fmt.Fprintf(env.Stdout, `接下来 next:
-  qloop stats --db %[1]s                     统计与最常见的失分项 counts, pass rate, top failed items
-  qloop show --db %[1]s c-20260801-0001      查看一通电话及其质检结果 one call with its findings
-  qloop scorecard show callcenter --db %[1]s 查看呼叫中心质检标准 the call-centre scorecard
-  qloop inspect --file FILE --scorecard callcenter --json   在不入库的情况下试用质检标准 try a scorecard on a file
-`, *db)
-	if *noServe {
-		return ExitOK
-	}
+	// The log-ins, the knowledge base, the review story and the sampling plan the README promises,
+	// with or without the console.
 	if err := demoAccounts(ctx, env, st, opt); err != nil {
 		return fail(env, err)
 	}
-	if err := demoWorkflow(ctx, env, st); err != nil {
+	if err := demoWorkflow(ctx, env, st, opt); err != nil {
 		return fail(env, err)
+	}
+	fmt.Fprintf(env.Stdout, "\n演示数据已就绪 demo data ready in %s (%.1fs).\n", *db, time.Since(start).Seconds())
+	fmt.Fprintf(env.Stdout, `接下来 next:
+  qloop stats --db %[1]s                     统计与最常见的失分项 counts, pass rate, top failed items
+  qloop show --db %[1]s %[2]s%[3]s
+  qloop scorecard show callcenter --db %[1]s 查看呼叫中心质检标准 the call-centre scorecard
+  qloop inspect --file FILE --scorecard callcenter --json   在不入库的情况下试用质检标准 try a scorecard on a file
+`, *db, exampleCall(ctx, st), "      查看一通电话及其质检结果 one call with its findings")
+	if *noServe {
+		return ExitOK
 	}
 	recDir, err := demoRecordings(ctx, st, *db)
 	if err != nil {
@@ -95,24 +111,42 @@ func demoAccounts(ctx context.Context, env *Env, st *store.Store, opt demo.Optio
 		{"zhuguan", "demo-zhuguan", "质检主管 陈敏", auth.RoleSupervisor, "", ""},
 		{"zhijian", "demo-zhijian", "质检员 刘洋", auth.RoleInspector, "", ""},
 		{"zhijian2", "demo-zhijian2", "质检员 黄静", auth.RoleInspector, "", ""},
+		{"zhijian3", "demo-zhijian3", "质检员 王磊 (新)", auth.RoleInspector, "", ""},
 		{"zuzhang", "demo-zuzhang", "组长 " + first.Team, auth.RoleTeamLead, "", first.Team},
 		{"zuoxi", "demo-zuoxi", first.Name, auth.RoleAgent, first.ID, first.Team},
 		{"yunying", "demo-yunying", "运营经理 赵强", auth.RoleOps, "", ""},
 		{"yewu", "demo-yewu", "业务部门 孙丽", auth.RoleBusiness, "", ""},
 		{"jishu", "demo-jishu", "技术主管 周涛", auth.RoleTech, "", ""},
 	}
+	// argon2id is slow by design: the missing accounts' hashes are computed on every core, one a
+	// core at a time (each takes 46 MiB).
+	hashes := make([]string, len(accounts))
+	errs := make([]error, len(accounts))
+	var wg sync.WaitGroup
+	cores := make(chan struct{}, runtime.NumCPU())
+	for i, a := range accounts {
+		if _, err := st.UserByUsername(ctx, a.user); err == nil {
+			continue
+		} else if qa.ErrorCode(err) != qa.ENotFound {
+			return err
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			cores <- struct{}{}
+			defer func() { <-cores }()
+			hashes[i], errs[i] = auth.HashPassword(a.password)
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return err
+	}
 	fmt.Fprintln(env.Stdout, "\n演示账号 demo log-ins (用户名 / 密码):")
-	for _, a := range accounts {
-		if _, err := st.UserByUsername(ctx, a.user); err != nil {
-			if qa.ErrorCode(err) != qa.ENotFound {
-				return err
-			}
-			hash, err := auth.HashPassword(a.password)
-			if err != nil {
-				return err
-			}
+	for i, a := range accounts {
+		if hashes[i] != "" {
 			u := &auth.User{Username: a.user, Name: a.name, Role: a.role, AgentID: a.agentID, Team: a.team, Lang: "zh-CN",
-				CreatedAt: env.Now(), PasswordHash: hash}
+				CreatedAt: env.Now(), PasswordHash: hashes[i]}
 			if err := st.CreateUser(ctx, u); err != nil {
 				return err
 			}
@@ -122,14 +156,48 @@ func demoAccounts(ctx context.Context, env *Env, st *store.Store, opt demo.Optio
 	return nil
 }
 
-// demoWorkflow gives the console something to review: the shipped knowledge base and a monthly
-// sampling plan, run once, whose tasks wait in the inspectors' queues. Run again, it adds nothing.
-func demoWorkflow(ctx context.Context, env *Env, st *store.Store) error {
+// demoToday is the demo's last day at 00:00 CST: the --today date, or the current date in the
+// local zone. The records carry +08:00 like the contact centre they imitate.
+func demoToday(env *Env, flag string) (time.Time, error) {
+	if flag == "" {
+		y, m, d := env.Now().Date()
+		return time.Date(y, m, d, 0, 0, 0, 0, cst), nil
+	}
+	t, err := time.ParseInLocation(time.DateOnly, flag, cst)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("--today %q is not a date: use YYYY-MM-DD, e.g. 2026-12-04", flag)
+	}
+	return t, nil
+}
+
+// exampleCall is a call for the "next" hint: one with a red line when there is one.
+func exampleCall(ctx context.Context, st *store.Store) string {
+	for _, f := range []store.RecordFilter{{Channel: qa.ChannelCall, FatalOnly: true, Limit: 1}, {Channel: qa.ChannelCall, Limit: 1}} {
+		if page, err := st.Records(ctx, f); err == nil && len(page.Rows) > 0 {
+			return page.Rows[0].ID
+		}
+	}
+	return "ID"
+}
+
+// demoWorkflow gives the console something to review: the shipped knowledge base; the weeks of
+// review work before today (demoStory: red-line reviews and incidents, disputes at each stage,
+// slips, calibration sessions); and a monthly sampling plan, run today, whose tasks wait in the
+// inspectors' queues. Run again, it adds nothing.
+func demoWorkflow(ctx context.Context, env *Env, st *store.Store, opt demo.Options) error {
 	sup, err := st.UserByUsername(ctx, "zhuguan")
 	if err != nil {
 		return err
 	}
 	flow := &workflow.Service{Store: st, Log: env.Log}
+	// Today's steps happen now, or, for a --today that is not the current date, at 09:00 that day.
+	clock := st.Now
+	defer func() { st.Now = clock }()
+	now := env.Now().In(cst)
+	if y, m, d := now.Date(); !time.Date(y, m, d, 0, 0, 0, 0, cst).Equal(opt.Today) {
+		now = opt.Today.Add(9 * time.Hour)
+	}
+	st.Now = func() time.Time { return now }
 	kb, err := st.Knowledge(ctx)
 	if err != nil {
 		return err
@@ -141,6 +209,16 @@ func demoWorkflow(ctx context.Context, env *Env, st *store.Store) error {
 				return err
 			}
 		}
+	}
+	first := demo.Agents(opt)[0] // zuoxi's agent, of zuzhang's team
+	sum, err := demoStory(ctx, env, st, opt.Today, opt.Seed, first.ID, first.Team)
+	if err != nil {
+		return err
+	}
+	st.Now = func() time.Time { return now }
+	if sum.Reviews > 0 {
+		fmt.Fprintf(env.Stdout, "\n近几周的复核工作 the weeks before today: %d 条复核 reviews, %d 条申诉 disputes (各阶段 every stage), %d 张沟通单 slips, %d 起重大事故 major incidents, %d 次校准 calibration sessions\n",
+			sum.Reviews, sum.Disputes, sum.Slips, sum.Incidents, sum.Calibrations)
 	}
 	if _, err := st.PlanByName(ctx, "monthly"); err == nil {
 		return nil

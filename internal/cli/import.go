@@ -42,7 +42,7 @@ func runImport(ctx context.Context, env *Env, args []string) int {
 	} else {
 		opt.Meta = m
 	}
-	st, ok := openStore(ctx, env, *db)
+	st, ok := createStore(ctx, env, *db)
 	if !ok {
 		return ExitError
 	}

@@ -14,7 +14,10 @@ import (
 func runShow(ctx context.Context, env *Env, args []string) int {
 	fs, db := newFlags(env, "show", "ID")
 	pos, ok := parse(fs, args)
-	if !ok || len(pos) != 1 {
+	if !ok {
+		return ExitUsage
+	}
+	if len(pos) != 1 {
 		fs.Usage()
 		return ExitUsage
 	}
@@ -66,17 +69,8 @@ func printRecord(env *Env, r *qa.Record, rev int, ins []qa.Inspection) {
 		if t.Start != nil {
 			at = fmt.Sprintf("%5.1fs", *t.Start)
 		}
-		text := t.Text
 		fs := byTurn[i]
-		sort.Slice(fs, func(a, b int) bool { return spanStart(fs[a]) > spanStart(fs[b]) })
-		for _, f := range fs { // mark from the end so earlier offsets stay valid
-			if len(f.Span) == 2 && f.Span[1] > f.Span[0] {
-				rs := []rune(text)
-				if f.Span[1] <= len(rs) {
-					text = string(rs[:f.Span[0]]) + "【" + string(rs[f.Span[0]:f.Span[1]]) + "】" + string(rs[f.Span[1]:])
-				}
-			}
-		}
+		text := markSpans(t.Text, fs)
 		label := map[string]string{qa.SpeakerAgent: "坐席", qa.SpeakerCustomer: "客户", qa.SpeakerSystem: "系统"}[t.Speaker]
 		if t.Event != "" {
 			text = strings.TrimSpace(text + " [" + t.Event + "]")
@@ -115,11 +109,37 @@ func printRecord(env *Env, r *qa.Record, rev int, ins []qa.Inspection) {
 	}
 }
 
-func spanStart(f qa.Finding) int {
-	if len(f.Span) == 2 {
-		return f.Span[0]
+// markSpans puts 【…】 around the failed spans of text (character offsets). Overlapping or touching
+// spans, e.g. a failed opening over the whole turn and a taboo inside it, are marked once as their union.
+func markSpans(text string, fs []qa.Finding) string {
+	rs := []rune(text)
+	var spans [][2]int
+	for _, f := range fs {
+		if len(f.Span) == 2 && f.Span[0] >= 0 && f.Span[1] > f.Span[0] && f.Span[1] <= len(rs) {
+			spans = append(spans, [2]int{f.Span[0], f.Span[1]})
+		}
 	}
-	return -1
+	if len(spans) == 0 {
+		return text
+	}
+	sort.Slice(spans, func(a, b int) bool { return spans[a][0] < spans[b][0] })
+	merged := spans[:1]
+	for _, sp := range spans[1:] {
+		if last := &merged[len(merged)-1]; sp[0] <= last[1] {
+			last[1] = max(last[1], sp[1])
+		} else {
+			merged = append(merged, sp)
+		}
+	}
+	var b strings.Builder
+	at := 0
+	for _, sp := range merged {
+		b.WriteString(string(rs[at:sp[0]]))
+		b.WriteString("【" + string(rs[sp[0]:sp[1]]) + "】")
+		at = sp[1]
+	}
+	b.WriteString(string(rs[at:]))
+	return b.String()
 }
 
 func orDash(s string) string {
@@ -144,15 +164,58 @@ func runStats(ctx context.Context, env *Env, args []string) int {
 	if err != nil {
 		return fail(env, err)
 	}
-	printStats(env, s)
+	names, err := itemNames(ctx, st, *card)
+	if err != nil {
+		return fail(env, err)
+	}
+	printStats(env, s, names)
 	return ExitOK
 }
 
-func printStats(env *Env, s store.Stats) {
+// itemNames maps item ids to the names their scorecards give them: of the one scorecard asked for,
+// else of every active scorecard. An id two scorecards share with different names gets both.
+// The scorecards have Chinese names only, so there is no English to offer under LANG=en.
+func itemNames(ctx context.Context, st *store.Store, card string) (map[string]string, error) {
+	var scs []qa.Scorecard
+	if card != "" {
+		sc, _, _, err := st.Scorecard(ctx, card, 0)
+		if err != nil {
+			return nil, err
+		}
+		scs = []qa.Scorecard{*sc}
+	} else {
+		var err error
+		if scs, err = st.ActiveScorecards(ctx); err != nil {
+			return nil, err
+		}
+	}
+	names := map[string]string{}
+	for _, sc := range scs {
+		for _, d := range sc.Dimensions {
+			for _, it := range d.Items {
+				switch n := names[it.ID]; {
+				case it.Name == "" || n == it.Name || strings.Contains(n, " / "+it.Name) || strings.HasPrefix(n, it.Name+" / "):
+				case n == "":
+					names[it.ID] = it.Name
+				default:
+					names[it.ID] = n + " / " + it.Name
+				}
+			}
+		}
+	}
+	return names, nil
+}
+
+func printStats(env *Env, s store.Stats, names map[string]string) {
 	w := env.Stdout
 	fmt.Fprintf(w, "记录 records: %d", s.Records)
 	for _, c := range s.Channels {
 		fmt.Fprintf(w, "  %s %d", c.Channel, c.Records)
+	}
+	if s.Inspected == 0 {
+		// Averages of nothing are not 0.0: say what to do instead.
+		fmt.Fprintln(w, "\n质检 inspections: 0 — 尚无质检结果 nothing inspected yet: run `qloop inspect`")
+		return
 	}
 	fmt.Fprintf(w, "\n质检 inspections: %d  平均分 average score: %.1f  合格率 pass rate: %.1f%%  红线 fatal: %d\n",
 		s.Inspected, s.AvgScore, 100*s.PassRate, s.Fatal)
@@ -160,10 +223,17 @@ func printStats(env *Env, s store.Stats) {
 		return
 	}
 	fmt.Fprintln(w, "\n最常见的失分项 most frequent failed items:")
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	labels := make([]string, len(s.TopFailed))
+	width := 0
+	for i, it := range s.TopFailed {
+		if labels[i] = names[it.Item]; labels[i] == "" { // an item of a scorecard version no longer active
+			labels[i] = it.Item
+		}
+		width = max(width, displayWidth(labels[i]))
+	}
+	// Padded by display width: tabwriter counts a Chinese character as one column, the terminal as two.
 	for i, it := range s.TopFailed {
 		bar := strings.Repeat("█", int(it.Share*40+0.5))
-		fmt.Fprintf(tw, "%2d\t%s\t%d\t%.1f%%\t%s\n", i+1, it.Item, it.Count, 100*it.Share, bar)
+		fmt.Fprintf(w, "%2d  %s%s  %6d  %5.1f%%  %s\n", i+1, labels[i], strings.Repeat(" ", width-displayWidth(labels[i])), it.Count, 100*it.Share, bar)
 	}
-	tw.Flush()
 }

@@ -72,7 +72,7 @@ func userAdd(ctx context.Context, env *Env, args []string) int {
 	if err := u.Validate(); err != nil { // before asking for a password that would be wasted
 		return fail(env, err)
 	}
-	st, ok := openStore(ctx, env, *db)
+	st, ok := createStore(ctx, env, *db) // the first account of a new install may come before any import
 	if !ok {
 		return ExitError
 	}

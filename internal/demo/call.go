@@ -194,12 +194,19 @@ func (g *gen) call(sc *scenario, cc *complaintCase, a *Agent) {
 		g.at(k, qa.SpeakerAgent, "好的,查到了。", k.t+3+5*g.r.Float64())
 	}
 
-	// A taboo comes where patience runs out: when the customer pushes back on an explanation.
+	// A taboo comes where patience runs out: when the customer pushes back on an explanation. Now and
+	// then, mostly with an upset customer, it goes past a taboo to an insult (the red line).
 	rude := g.bad(0.35)
+	rudeLine := func() string {
+		if g.abusive() {
+			return pick(g.r, abuseLines)
+		}
+		return pick(g.r, forbiddenLines)
+	}
 	if cc != nil {
 		if rude {
 			g.customer(k, "你们到底管不管?")
-			g.agent(k, pick(g.r, forbiddenLines))
+			g.agent(k, rudeLine())
 			g.customer(k, "你这是什么态度?")
 		}
 		g.complaintTalk(k, cc)
@@ -212,7 +219,7 @@ func (g *gen) call(sc *scenario, cc *complaintCase, a *Agent) {
 		}
 		if rude {
 			g.customer(k, pick(g.r, pushback))
-			g.agent(k, pick(g.r, forbiddenLines))
+			g.agent(k, rudeLine())
 			g.customer(k, "你这是什么态度?")
 		}
 		g.customer(k, sc.follow)
@@ -249,6 +256,15 @@ func (g *gen) call(sc *scenario, cc *complaintCase, a *Agent) {
 		}
 	}
 	g.callTicket(sc, cc)
+}
+
+// abusive reports whether a rude agent goes as far as insulting the customer: an upset or
+// complaining customer provokes it more often, and weak agents are the ones who cross the line.
+func (g *gen) abusive() bool {
+	if g.upset || g.complain {
+		return g.bad(1.2)
+	}
+	return g.bad(0.4)
 }
 
 var pushback = []string{"那为什么不能通融一下?", "可是我还是不太明白。", "你们这个规定也太不合理了。", "这也太麻烦了吧。"}

@@ -102,7 +102,7 @@ func (g *gen) chat(sc *scenario, cc *complaintCase) {
 	if cc != nil {
 		if rude {
 			g.custMsg(s, "你们到底管不管?")
-			g.agentMsg(s, pick(g.r, forbiddenLines))
+			g.agentMsg(s, g.rudeMsg())
 		}
 		miss := -1
 		if g.bad(1.2) {
@@ -126,7 +126,7 @@ func (g *gen) chat(sc *scenario, cc *complaintCase) {
 		}
 		if rude {
 			g.custMsg(s, pick(g.r, pushback))
-			g.agentMsg(s, pick(g.r, forbiddenLines))
+			g.agentMsg(s, g.rudeMsg())
 		}
 		g.custMsg(s, sc.follow)
 		g.agentMsg(s, sc.reply)
@@ -147,4 +147,12 @@ func (g *gen) chat(sc *scenario, cc *complaintCase) {
 		}
 	}
 	g.chatTicket(sc, cc)
+}
+
+// rudeMsg is a rude agent's chat line: a taboo, or now and then an insult (the red line).
+func (g *gen) rudeMsg() string {
+	if g.abusive() {
+		return pick(g.r, abuseLines)
+	}
+	return pick(g.r, forbiddenLines)
 }

@@ -17,11 +17,17 @@ import (
 
 // Options controls the generated data set. Zero fields take the defaults.
 type Options struct {
-	Seed    int64     // same seed → byte-identical output
-	Records int       // total records (default 6000)
-	Agents  int       // default 30, in teams 一组…五组 with team leads
-	Start   time.Time // first day (default 2026-08-01 +08:00); records spread over Months
-	Months  int       // default 3
+	Seed    int64 // same seed (and Today) → byte-identical output
+	Records int   // total records (default 6000)
+	Agents  int   // default 30, in teams 一组…五组 with team leads
+	// Today, when set, is the last day of the data: records cover the Months months up to and
+	// including it, in Today's location, so "this month" and "last month" always have something.
+	// The demo command passes the current date; tests pass a fixed one.
+	Today  time.Time
+	Start  time.Time // first day when Today is zero (default 2026-08-01 +08:00); records spread over Months
+	Months int       // default 3
+
+	end time.Time // the day after the last day, set by withDefaults
 }
 
 // Agent is one generated agent.
@@ -67,12 +73,29 @@ func (o Options) withDefaults() (Options, error) {
 	if o.Months == 0 {
 		o.Months = 3
 	}
+	if !o.Today.IsZero() {
+		// Counted back from the day after Today, so the last record is never after Today (going
+		// forward from the start instead overshoots: three months after 28 February are not 31 May).
+		y, m, d := o.Today.Date()
+		o.end = time.Date(y, m, d+1, 0, 0, 0, 0, o.Today.Location())
+		o.Start = o.end.AddDate(0, -o.Months, 0)
+		return o, nil
+	}
 	if o.Start.IsZero() {
 		o.Start = defaultStart
 	}
 	y, m, d := o.Start.Date()
 	o.Start = time.Date(y, m, d, 0, 0, 0, 0, o.Start.Location())
+	o.end = o.Start.AddDate(0, o.Months, 0)
 	return o, nil
+}
+
+// Span returns the days the options' records fall in: from the first day, up to (not including) end.
+func Span(opt Options) (start, end time.Time, err error) {
+	if opt, err = opt.withDefaults(); err != nil {
+		return time.Time{}, time.Time{}, err
+	}
+	return opt.Start, opt.end, nil
 }
 
 // Agents returns the generated agent roster (id, name, team) for the options.
@@ -168,8 +191,7 @@ func Generate(w io.Writer, opt Options) error {
 	bw := bufio.NewWriterSize(w, 256<<10)
 	var line []byte
 
-	end := opt.Start.AddDate(0, opt.Months, 0)
-	days := int(end.Sub(opt.Start).Hours()/24 + 0.5)
+	days := int(opt.end.Sub(opt.Start).Hours()/24 + 0.5)
 	if days < 1 {
 		days = 1
 	}

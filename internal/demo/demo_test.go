@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"io"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -265,4 +266,88 @@ func BenchmarkGenerate(b *testing.B) {
 		iters++
 	}
 	b.ReportMetric(float64(n*iters)/b.Elapsed().Seconds(), "records/s")
+}
+
+// TestToday: with Today set, the records cover the three months up to and including it, so this
+// month and last month both have data, and the same seed and day give the same records.
+func TestToday(t *testing.T) {
+	cst := time.FixedZone("CST", 8*3600)
+	tests := []struct {
+		name  string
+		today time.Time
+		from  string // first day
+	}{
+		{"mid-month", time.Date(2027, 1, 15, 16, 30, 0, 0, cst), "2026-10-16"},
+		{"first of the month", time.Date(2026, 12, 1, 0, 0, 0, 0, cst), "2026-09-02"},
+		// Three months before 1 June is 1 March: going forward from 28 February would end on 28 May.
+		{"after a short month", time.Date(2026, 5, 31, 9, 0, 0, 0, cst), "2026-03-01"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			opt := Options{Seed: 4, Records: 1500, Today: tt.today}
+			data := generate(t, opt)
+			if !bytes.Equal(data, generate(t, opt)) {
+				t.Error("the same seed and today gave different records")
+			}
+			y, m, d := tt.today.Date()
+			end := time.Date(y, m, d+1, 0, 0, 0, 0, cst)
+			from, _ := time.ParseInLocation(time.DateOnly, tt.from, cst)
+			thisMonth := time.Date(y, m, 1, 0, 0, 0, 0, cst)
+			lastMonth := thisMonth.AddDate(0, -1, 0)
+			var inThis, inLast, onToday int
+			for _, r := range decode(t, data) {
+				if r.StartedAt.Before(from) || !r.StartedAt.Before(end) {
+					t.Fatalf("%s started %s, outside [%s, %s)", r.ID, r.StartedAt, from, end)
+				}
+				switch {
+				case !r.StartedAt.Before(end.AddDate(0, 0, -1)):
+					onToday++
+					inThis++
+				case !r.StartedAt.Before(thisMonth):
+					inThis++
+				case !r.StartedAt.Before(lastMonth):
+					inLast++
+				}
+			}
+			if inThis == 0 || inLast == 0 || onToday == 0 {
+				t.Errorf("this month %d, last month %d, today %d records: want some in each", inThis, inLast, onToday)
+			}
+			if s, e, _ := Span(opt); !s.Equal(from) || !e.Equal(end) {
+				t.Errorf("Span = %s … %s, want %s … %s", s, e, from, end)
+			}
+		})
+	}
+}
+
+// TestRedLines: some agents insult customers (the red line), in their own words in the transcript,
+// and it is the weak agents who do, mostly with upset or complaining customers.
+func TestRedLines(t *testing.T) {
+	_, recs := sample()
+	level := map[string]string{}
+	for _, a := range Agents(Options{Seed: 1}) {
+		level[a.ID] = a.Level
+	}
+	abusive, weak, channels := 0, 0, map[string]int{}
+	for _, r := range recs {
+		for _, tu := range r.Turns {
+			if tu.Speaker == qa.SpeakerAgent && slices.Contains(abuseLines, tu.Text) {
+				abusive++
+				channels[r.Channel]++
+				if l := level[r.AgentID]; l == "poor" || l == "improving" || l == "average" {
+					weak++
+				}
+				break
+			}
+		}
+	}
+	t.Logf("%d of %d records cross the red line (%v), %d by average, poor or improving agents", abusive, len(recs), channels, weak)
+	if abusive < 10 || abusive > len(recs)/50 {
+		t.Errorf("%d records with an insult, want a few (10 … 2%%)", abusive)
+	}
+	if channels[qa.ChannelCall] == 0 || channels[qa.ChannelChat] == 0 {
+		t.Errorf("insults by channel %v: want calls and chats", channels)
+	}
+	if weak < abusive*3/4 {
+		t.Errorf("only %d of %d insults come from weak agents", weak, abusive)
+	}
 }

@@ -50,6 +50,16 @@ var forbiddenLines = []string{
 	"你听不懂吗?我说的是要先激活。",
 }
 
+// abuseLines are red-line violations (辱骂客户): an agent whose patience is gone insults the
+// customer. Each holds a word every shipped scorecard's abuse lexicon has (你有病, 神经病, 有病吧),
+// so the engine finds it in calls and chats alike and fails the record as fatal.
+var abuseLines = []string{
+	"你有病吧?一个问题翻来覆去问八遍!",
+	"神经病,爱办不办。",
+	"你脑子有病吧?说了多少遍了要本人去网点!",
+	"我看你是有病吧,跟你说不清楚。",
+}
+
 // innocentAgentLines share characters with taboos but are information questions, reassurance or
 // repeating at the customer's request, which a fair inspector does not count.
 var innocentAgentLines = []string{
