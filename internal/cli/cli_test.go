@@ -294,16 +294,17 @@ func TestStatsWithoutInspections(t *testing.T) {
 func TestShowOverlappingFindings(t *testing.T) {
 	dir := t.TempDir()
 	db := filepath.Join(dir, "q.db")
-	// Turn 0 fails the opening (the whole turn) and holds a taboo (a part of it).
+	// Turn 2 interrupts the customer (the whole turn) and holds a taboo (a part of it); turn 3 says
+	// the same taboo twice, and both are marked.
 	rec := `{"id":"c-9","channel":"call","started_at":"2026-11-02T10:00:00+08:00","agent_id":"A018","turns":[` +
-		`{"speaker":"agent","text":"我再跟你说一遍。","start":0,"end":1},{"speaker":"customer","text":"我要查账单","start":1.5,"end":3},` +
-		`{"speaker":"agent","text":"你有病吧,去柜台","start":3.5,"end":6},{"speaker":"agent","text":"好,再见","start":6.5,"end":7}]}`
+		`{"speaker":"agent","text":"我再跟你说一遍。","start":0,"end":1},{"speaker":"customer","text":"我要查账单,上个月的那笔","start":1.5,"end":6},` +
+		`{"speaker":"agent","text":"你有病吧,去柜台","start":3.5,"end":6.5},{"speaker":"agent","text":"你明白吗?你明白吗?好,再见","start":7,"end":9}]}`
 	run(t, "import", "--inspect", "--db", db, write(t, dir, "c.jsonl", rec+"\n"))
 	out, errOut, code := run(t, "show", "c-9", "--db", db)
 	if code != cli.ExitOK {
 		t.Fatalf("show: %d %s", code, errOut)
 	}
-	for _, want := range []string{"坐席: 【我再跟你说一遍。】\n", "坐席: 【你有病】吧,去柜台\n"} {
+	for _, want := range []string{"坐席: 【我再跟你说一遍】。\n", "坐席: 【你有病吧,去柜台】\n", "坐席: 【你明白吗】?【你明白吗】?好,再见\n"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("show lacks %q:\n%s", want, out)
 		}

@@ -54,12 +54,19 @@ func printRecord(env *Env, r *qa.Record, rev int, ins []qa.Inspection) {
 			orDash(t.Status), orDash(t.Category), t.Transfers, t.Escalated, t.Solution)
 	}
 	var latest *qa.Inspection
-	byTurn := map[int][]qa.Finding{}
+	byTurn := map[int][]qa.Finding{} // the failed findings noted under each turn
+	spans := map[int][][]int{}       // every place they mark, per turn
 	if len(ins) > 0 {
 		latest = &ins[0]
 		for _, f := range latest.Findings {
-			if f.Result == qa.ResultFail && f.Turn != nil {
+			if f.Result != qa.ResultFail {
+				continue
+			}
+			if f.Turn != nil {
 				byTurn[*f.Turn] = append(byTurn[*f.Turn], f)
+			}
+			for _, p := range f.Places() {
+				spans[p.Turn] = append(spans[p.Turn], p.Span)
 			}
 		}
 	}
@@ -70,7 +77,7 @@ func printRecord(env *Env, r *qa.Record, rev int, ins []qa.Inspection) {
 			at = fmt.Sprintf("%5.1fs", *t.Start)
 		}
 		fs := byTurn[i]
-		text := markSpans(t.Text, fs)
+		text := markSpans(t.Text, spans[i])
 		label := map[string]string{qa.SpeakerAgent: "坐席", qa.SpeakerCustomer: "客户", qa.SpeakerSystem: "系统"}[t.Speaker]
 		if t.Event != "" {
 			text = strings.TrimSpace(text + " [" + t.Event + "]")
@@ -110,13 +117,13 @@ func printRecord(env *Env, r *qa.Record, rev int, ins []qa.Inspection) {
 }
 
 // markSpans puts 【…】 around the failed spans of text (character offsets). Overlapping or touching
-// spans, e.g. a failed opening over the whole turn and a taboo inside it, are marked once as their union.
-func markSpans(text string, fs []qa.Finding) string {
+// spans, e.g. an interruption over the whole turn and a taboo inside it, are marked once as their union.
+func markSpans(text string, in [][]int) string {
 	rs := []rune(text)
 	var spans [][2]int
-	for _, f := range fs {
-		if len(f.Span) == 2 && f.Span[0] >= 0 && f.Span[1] > f.Span[0] && f.Span[1] <= len(rs) {
-			spans = append(spans, [2]int{f.Span[0], f.Span[1]})
+	for _, sp := range in {
+		if len(sp) == 2 && sp[0] >= 0 && sp[1] > sp[0] && sp[1] <= len(rs) {
+			spans = append(spans, [2]int{sp[0], sp[1]})
 		}
 	}
 	if len(spans) == 0 {
