@@ -16,6 +16,8 @@ type Item struct {
 	UpdatedAt time.Time `json:"updated_at"`
 	OnTime    *bool     `json:"on_time,omitempty"` // complaints: handled within the SLA class
 	Checks    []Check   `json:"checks"`
+	// CustomerName is the record's customer, masked wherever it occurs in the entry's text; never sent.
+	CustomerName string `json:"-"`
 }
 
 // Revision is one stored revision of an entry with its provenance (A4): which file or account
@@ -87,23 +89,24 @@ func Visible(u *auth.User, agent, team string) bool {
 }
 
 // MaskFor masks personal data in the free text of e (the customer's words, the handling notes) for
-// u unless u holds the personal-data right. Lengths are kept, as everywhere.
-func MaskFor(u *auth.User, e *Entry) {
+// u unless u holds the personal-data right; names are the record's customer names, masked wherever
+// they occur. Lengths are kept, as everywhere.
+func MaskFor(u *auth.User, e *Entry, names ...string) {
 	if u.Can(auth.PermPersonalData) {
 		return
 	}
 	for _, p := range e.Texts() {
-		*p = mask.Text(*p)
+		*p = mask.Text(*p, names...)
 	}
 }
 
 // MaskItem masks an item's entry and the notes of its checks for u.
 func MaskItem(u *auth.User, it *Item) {
-	MaskFor(u, &it.Entry)
+	MaskFor(u, &it.Entry, it.CustomerName)
 	if u.Can(auth.PermPersonalData) {
 		return
 	}
 	for i := range it.Checks {
-		it.Checks[i].Note = mask.Text(it.Checks[i].Note)
+		it.Checks[i].Note = mask.Text(it.Checks[i].Note, it.CustomerName)
 	}
 }

@@ -172,8 +172,9 @@ func (s *Store) Feedback(ctx context.Context, fl feedback.Filter) ([]feedback.It
 	}
 	c := feedbackWhere(fl)
 	lim := c.limit(fl.Limit)
-	rows, err := s.r.QueryContext(ctx, `SELECT f.id, f.rev, f.updated_at, r.agent_id, r.team, v.data
+	rows, err := s.r.QueryContext(ctx, `SELECT f.id, f.rev, f.updated_at, r.agent_id, r.team, v.data, rv.data
 		FROM feedback f JOIN records r ON r.id = f.record_id
+		JOIN record_revisions rv ON rv.record_id = r.id AND rv.rev = r.rev
 		JOIN feedback_revisions v ON v.feedback_id = f.id AND v.rev = f.rev
 		WHERE `+c.where+` ORDER BY f.id DESC`+lim, c.args...)
 	if err != nil {
@@ -185,9 +186,12 @@ func (s *Store) Feedback(ctx context.Context, fl feedback.Filter) ([]feedback.It
 	for rows.Next() {
 		var it feedback.Item
 		var upd int64
-		var data string
-		if err := rows.Scan(&it.ID, &it.Rev, &upd, &it.AgentID, &it.Team, &data); err != nil {
+		var data, rec string
+		if err := rows.Scan(&it.ID, &it.Rev, &upd, &it.AgentID, &it.Team, &data, &rec); err != nil {
 			return nil, fmt.Errorf("store: list feedback: %w", err)
+		}
+		if it.CustomerName, err = customerName(rec); err != nil {
+			return nil, err
 		}
 		if err := json.Unmarshal([]byte(data), &it.Entry); err != nil {
 			return nil, fmt.Errorf("store: decode feedback %d: %w", it.ID, err)
@@ -228,11 +232,12 @@ func (s *Store) Feedback(ctx context.Context, fl feedback.Filter) ([]feedback.It
 func (s *Store) FeedbackEntry(ctx context.Context, id int64) (feedback.Item, []feedback.Revision, []feedback.Check, error) {
 	var it feedback.Item
 	var upd int64
-	var data string
-	err := s.r.QueryRowContext(ctx, `SELECT f.id, f.rev, f.updated_at, r.agent_id, r.team, v.data
+	var data, rec string
+	err := s.r.QueryRowContext(ctx, `SELECT f.id, f.rev, f.updated_at, r.agent_id, r.team, v.data, rv.data
 		FROM feedback f JOIN records r ON r.id = f.record_id
+		JOIN record_revisions rv ON rv.record_id = r.id AND rv.rev = r.rev
 		JOIN feedback_revisions v ON v.feedback_id = f.id AND v.rev = f.rev WHERE f.id = $1`, id).
-		Scan(&it.ID, &it.Rev, &upd, &it.AgentID, &it.Team, &data)
+		Scan(&it.ID, &it.Rev, &upd, &it.AgentID, &it.Team, &data, &rec)
 	if errors.Is(err, sql.ErrNoRows) {
 		return it, nil, nil, qa.NewError(qa.ENotFound, fmt.Sprintf("没有反馈 %d · no feedback entry %d", id, id))
 	} else if err != nil {
@@ -240,6 +245,9 @@ func (s *Store) FeedbackEntry(ctx context.Context, id int64) (feedback.Item, []f
 	}
 	if err := json.Unmarshal([]byte(data), &it.Entry); err != nil {
 		return it, nil, nil, fmt.Errorf("store: decode feedback %d: %w", id, err)
+	}
+	if it.CustomerName, err = customerName(rec); err != nil {
+		return it, nil, nil, err
 	}
 	it.UpdatedAt = fromMS(upd)
 	if ok, known := it.WithinSLA(); known {
@@ -284,6 +292,17 @@ func (s *Store) FeedbackEntry(ctx context.Context, id int64) (feedback.Item, []f
 		}
 	}
 	return it, revs, all, nil
+}
+
+// customerName reads the customer's name from a record's JSON, for masking it in feedback text.
+func customerName(rec string) (string, error) {
+	var r struct {
+		CustomerName string `json:"customer_name"`
+	}
+	if err := json.Unmarshal([]byte(rec), &r); err != nil {
+		return "", fmt.Errorf("store: decode record: %w", err)
+	}
+	return r.CustomerName, nil
 }
 
 // checks runs a query over feedback_checks c with the given tail.
