@@ -3,6 +3,9 @@ package api_test
 import (
 	"context"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -127,4 +130,53 @@ func withCases(extra, cases map[string]routeCase) map[string]routeCase {
 		cases[k] = v
 	}
 	return cases
+}
+
+// TestFeedbackConsolePages signs in to the console and walks the feedback pages: the list with the
+// verify button, a verification run, and an entry's page with its checks, revisions and the
+// follow-up form; an agent sees the page without the button and another team's entry not at all.
+func TestFeedbackConsolePages(t *testing.T) {
+	f := newFixture(t, storetest.Open(t))
+	login := func(role auth.Role) []*http.Cookie {
+		form := url.Values{"username": {string(role)}, "password": {"pw-" + string(role) + "-2026"}}
+		req := httptest.NewRequest("POST", "/login", strings.NewReader(form.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		rec := httptest.NewRecorder()
+		f.h.ServeHTTP(rec, req)
+		if rec.Code != http.StatusSeeOther || len(rec.Result().Cookies()) == 0 {
+			t.Fatalf("login %s: %d", role, rec.Code)
+		}
+		return rec.Result().Cookies()
+	}
+	page := func(cookies []*http.Cookie, method, path string, status int, contains ...string) string {
+		t.Helper()
+		req := httptest.NewRequest(method, path, nil)
+		for _, c := range cookies {
+			req.AddCookie(c)
+		}
+		rec := httptest.NewRecorder()
+		f.h.ServeHTTP(rec, req)
+		if rec.Code != status {
+			t.Fatalf("%s %s: %d, want %d: %.300s\n%s", method, path, rec.Code, status, rec.Body.String(), f.logs.String())
+		}
+		for _, s := range contains {
+			if !strings.Contains(rec.Body.String(), s) {
+				t.Errorf("%s %s lacks %q", method, path, s)
+			}
+		}
+		return rec.Body.String()
+	}
+	insp := login(auth.RoleInspector)
+	page(insp, "GET", "/feedback", 200, "客户反馈与数据核验", `id="fb-verify"`, `id="fb-import"`, piiRec, `href="/feedback"`)
+	page(insp, "POST", "/feedback/verify", 303)
+	body := page(insp, "GET", fmt.Sprintf("/feedback/%d", f.fb), 200, "低分无说明", "待核实", "fixture.jsonl", `class="inline-form fb-follow-up"`)
+	if strings.Contains(body, piiPhone) {
+		t.Error("the inspector (no personal-data right) sees the phone")
+	}
+	page(insp, "GET", "/feedback?status=pending", 200, "fx-rating")
+	agent := login(auth.RoleAgent)
+	if b := page(agent, "GET", "/feedback", 200, "fx-own"); strings.Contains(b, `id="fb-verify"`) || strings.Contains(b, "fx-complaint") {
+		t.Error("the agent sees the verify button or another team's complaint")
+	}
+	page(agent, "POST", "/feedback/verify", 403)
 }

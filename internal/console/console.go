@@ -107,6 +107,7 @@ func (c *Console) Register(mux *http.ServeMux) {
 	mux.Handle("POST /users", c.page(c.createUser, auth.PermUsers))
 	mux.Handle("POST /users/{id}", c.page(c.updateUser, auth.PermUsers))
 	c.registerWorkflow(mux)
+	c.registerFeedback(mux)
 }
 
 // page adapts an error-returning page handler: perm "" is public, "signed-in" needs any user.

@@ -58,10 +58,10 @@ func TestFactsOf(t *testing.T) {
 // TestVerifyContradictions feeds crafted feedback against known record facts and checks each rule.
 func TestVerifyContradictions(t *testing.T) {
 	recs := []qa.Record{
-		ticket("fast", 20*time.Minute, false),   // answered well within 2 h
-		ticket("slow", 5*time.Hour, false),      // answered after 5 h
-		ticket("plain", 30*time.Minute, false),  // no complaint anywhere
-		ticket("tagged", 10*time.Minute, true),  // the record itself is a complaint
+		ticket("fast", 20*time.Minute, false),  // answered well within 2 h
+		ticket("slow", 5*time.Hour, false),     // answered after 5 h
+		ticket("plain", 30*time.Minute, false), // no complaint anywhere
+		ticket("tagged", 10*time.Minute, true), // the record itself is a complaint
 		{ID: "nofacts", Channel: qa.ChannelEmail, StartedAt: at(9, 0), AgentID: "A1"},
 	}
 	facts := map[string]feedback.Facts{}
