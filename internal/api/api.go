@@ -58,7 +58,7 @@ func routes() []route {
 		{"GET", "/api/v1/users", auth.PermUsers, "every account", "users", nil, "", "UserList", (*Handler).listUsers},
 		{"POST", "/api/v1/users", auth.PermUsers, "create an account", "users", nil, "UserCreate", "User", (*Handler).createUser},
 		{"PATCH", "/api/v1/users/{id}", auth.PermUsers, "change an account (name, role, team, agent id, language, disabled, password); a new password or disabling ends the user's sessions and revokes their API tokens", "users", []param{{"id", "path", "integer", "user id", true}}, "UserUpdate", "User", (*Handler).updateUser},
-	}, workflowRoutes()...)
+	}, append(workflowRoutes(), feedbackRoutes()...)...)
 }
 
 // Register adds every API route to mux.

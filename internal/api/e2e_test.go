@@ -74,7 +74,7 @@ func (f *fixture) routeCases(role auth.Role) map[string]routeCase {
 	if name == "" {
 		name = "nobody"
 	}
-	return map[string]routeCase{
+	return withCases(f.feedbackCases(name), map[string]routeCase{
 		"GET /api/v1/openapi.json":                {path: "/api/v1/openapi.json", status: 200, contains: []string{`"openapi":"3.`}},
 		"GET /api/v1/me":                          {path: "/api/v1/me", status: 200, contains: []string{`"username":"` + string(role) + `"`, `"permissions"`}},
 		"GET /api/v1/me/tokens":                   {path: "/api/v1/me/tokens", status: 200, contains: []string{`"tokens":[`, `"name":"e2e"`}},
@@ -128,7 +128,7 @@ func (f *fixture) routeCases(role auth.Role) map[string]routeCase {
 		"GET /api/v1/notifications":              {path: "/api/v1/notifications", status: 200, contains: []string{`"notifications":[`}},
 		"POST /api/v1/notifications/read":        {path: "/api/v1/notifications/read", status: 200, contains: []string{`"ok":true`}},
 		"GET /api/v1/audit":                      {perm: auth.PermAudit, path: "/api/v1/audit", status: 200, contains: []string{`"action":"plan.save"`}},
-	}
+	})
 }
 
 // publicOps are the documented operations without a security requirement ("GET /path").

@@ -61,6 +61,7 @@ type fixture struct {
 	target int64                // an account for the PATCH route (not anybody's own)
 	plan   int64                // a sampling plan (inspector: the inspector account)
 	task   int64                // an open review task of the inspector on piiRec
+	fb     int64                // a low rating without text on piiRec (feedback_test.go)
 	flow   *workflow.Service
 }
 
@@ -151,6 +152,7 @@ func newFixture(t *testing.T, st *store.Store) *fixture {
 		t.Fatalf("fixture task: %v", err)
 	}
 	f.task = tk.ID
+	f.fb = f.seedFeedback(t)
 	return f
 }
 

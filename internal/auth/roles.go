@@ -60,27 +60,31 @@ const (
 	PermIncidents     Perm = "incidents"       // receive and close major-incident reports
 	PermKnowledgeEdit Perm = "knowledge.edit"  // maintain the knowledge base of standard answers
 	PermAudit         Perm = "audit"           // read the whole audit trail
+
+	PermFeedback       Perm = "feedback"        // see the customer feedback on the records they may see
+	PermFeedbackEdit   Perm = "feedback.edit"   // import and enter customer feedback
+	PermFeedbackVerify Perm = "feedback.verify" // run the feedback verification and record follow-ups
 )
 
 // Perms lists every permission in display order.
 var Perms = []Perm{PermRecordsAll, PermRecordsTeam, PermRecordsOwn, PermPersonalData, PermDashboard,
 	PermScorecardView, PermScorecardEdit, PermImport, PermInspect, PermUsers, PermSampling, PermReview,
 	PermReviewManage, PermDisputeRaise, PermDisputeDecide, PermCalibration, PermSlipSign, PermSlipLead, PermSlipAck,
-	PermIncidents, PermKnowledgeEdit, PermAudit}
+	PermIncidents, PermKnowledgeEdit, PermAudit, PermFeedback, PermFeedbackEdit, PermFeedbackVerify}
 
 // Matrix is the permission matrix: the only place that says which role may do what.
 var Matrix = map[Role][]Perm{
 	RoleAdmin: {PermRecordsAll, PermPersonalData, PermDashboard, PermScorecardView, PermScorecardEdit, PermImport, PermInspect, PermUsers,
-		PermAudit},
+		PermAudit, PermFeedback, PermFeedbackEdit},
 	RoleSupervisor: {PermRecordsAll, PermPersonalData, PermDashboard, PermScorecardView, PermScorecardEdit, PermImport, PermInspect,
 		PermSampling, PermReview, PermReviewManage, PermDisputeDecide, PermCalibration, PermSlipSign, PermIncidents,
-		PermKnowledgeEdit, PermAudit},
-	RoleInspector: {PermRecordsAll, PermDashboard, PermScorecardView, PermImport, PermInspect, PermReview},
-	RoleTeamLead:  {PermRecordsTeam, PermDashboard, PermScorecardView, PermDisputeRaise, PermSlipLead},
-	RoleAgent:     {PermRecordsOwn, PermDashboard, PermScorecardView, PermDisputeRaise, PermSlipAck},
-	RoleOps:       {PermRecordsAll, PermDashboard, PermScorecardView, PermIncidents},
-	RoleBusiness:  {PermRecordsAll, PermDashboard, PermScorecardView},
-	RoleTech:      {PermRecordsAll, PermDashboard, PermScorecardView, PermImport},
+		PermKnowledgeEdit, PermAudit, PermFeedback, PermFeedbackEdit, PermFeedbackVerify},
+	RoleInspector: {PermRecordsAll, PermDashboard, PermScorecardView, PermImport, PermInspect, PermReview, PermFeedback, PermFeedbackEdit, PermFeedbackVerify},
+	RoleTeamLead:  {PermRecordsTeam, PermDashboard, PermScorecardView, PermDisputeRaise, PermSlipLead, PermFeedback},
+	RoleAgent:     {PermRecordsOwn, PermDashboard, PermScorecardView, PermDisputeRaise, PermSlipAck, PermFeedback},
+	RoleOps:       {PermRecordsAll, PermDashboard, PermScorecardView, PermIncidents, PermFeedback},
+	RoleBusiness:  {PermRecordsAll, PermDashboard, PermScorecardView, PermFeedback},
+	RoleTech:      {PermRecordsAll, PermDashboard, PermScorecardView, PermImport, PermFeedbackEdit},
 }
 
 // Can reports whether role r holds permission p.

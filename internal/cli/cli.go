@@ -53,6 +53,7 @@ func commands() []command {
 		{"show", "查看记录 print a record's transcript with its findings marked", runShow},
 		{"stats", "统计 counts, pass rate and the most frequent failed items", runStats},
 		{"user", "用户 manage accounts: add | passwd | disable | enable | list", runUser},
+		{"feedback", "客户反馈 customer feedback: import | verify | list | overdue", runFeedback},
 		{"sample", "抽样 sampling plans for human review: plan | list | run | size", runSample},
 		{"serve", "控制台 start the web console and the REST API", runServe},
 		{"demo", "演示 generate demo data, import and inspect it", runDemo},

@@ -107,6 +107,7 @@ func (c *Console) Register(mux *http.ServeMux) {
 	mux.Handle("POST /users", c.page(c.createUser, auth.PermUsers))
 	mux.Handle("POST /users/{id}", c.page(c.updateUser, auth.PermUsers))
 	c.registerWorkflow(mux)
+	c.registerFeedback(mux)
 	// Everything else: the console's own 404 page, in the reader's language.
 	mux.Handle("/", c.page(c.notFound, ""))
 }

@@ -1,0 +1,72 @@
+-- +goose Up
+-- Customer feedback (A2) and its verification (A3). feedback holds the current revision of each
+-- entry with the columns lists filter by; feedback_revisions keeps every revision unchanged with who
+-- or which file changed it and why (A4); feedback_checks keeps every verification result beside the
+-- entry — a later run or follow-up adds a row, none is changed or deleted.
+CREATE TABLE feedback (
+    id         INTEGER PRIMARY KEY,
+    key        TEXT    NOT NULL UNIQUE, -- the entry's own id ("id:…") or kind:record_id
+    kind       TEXT    NOT NULL,
+    record_id  TEXT    NOT NULL REFERENCES records (id),
+    at         INTEGER NOT NULL, -- unix ms UTC
+    overall    INTEGER NOT NULL DEFAULT 0,
+    rev        INTEGER NOT NULL,
+    hash       TEXT    NOT NULL, -- sha256 hex of the entry's JSON
+    updated_at INTEGER NOT NULL
+);
+
+CREATE INDEX feedback_record ON feedback (record_id);
+CREATE INDEX feedback_kind ON feedback (kind, at);
+
+CREATE TABLE feedback_revisions (
+    feedback_id INTEGER NOT NULL REFERENCES feedback (id),
+    rev         INTEGER NOT NULL,
+    hash        TEXT    NOT NULL,
+    source      TEXT    NOT NULL DEFAULT '', -- the import file, '' when entered by hand
+    actor       TEXT    NOT NULL DEFAULT '', -- the account
+    reason      TEXT    NOT NULL DEFAULT '',
+    at          INTEGER NOT NULL,
+    data        TEXT    NOT NULL,
+    PRIMARY KEY (feedback_id, rev)
+);
+
+CREATE TABLE feedback_checks (
+    id          INTEGER PRIMARY KEY,
+    feedback_id INTEGER NOT NULL REFERENCES feedback (id),
+    rev         INTEGER NOT NULL,
+    record_id   TEXT    NOT NULL,
+    rule        TEXT    NOT NULL,
+    status      TEXT    NOT NULL,
+    note        TEXT    NOT NULL DEFAULT '',
+    due_at      INTEGER NOT NULL DEFAULT 0,
+    by_user     TEXT    NOT NULL,
+    at          INTEGER NOT NULL,
+    manual      INTEGER NOT NULL DEFAULT 0
+);
+
+CREATE INDEX feedback_checks_entry ON feedback_checks (feedback_id, rule, id);
+CREATE INDEX feedback_checks_status ON feedback_checks (status, due_at);
+
+-- +goose StatementBegin
+CREATE TRIGGER feedback_checks_no_update BEFORE UPDATE ON feedback_checks BEGIN
+    SELECT RAISE(ABORT, 'feedback_checks is append-only');
+END;
+-- +goose StatementEnd
+
+-- +goose StatementBegin
+CREATE TRIGGER feedback_checks_no_delete BEFORE DELETE ON feedback_checks BEGIN
+    SELECT RAISE(ABORT, 'feedback_checks is append-only');
+END;
+-- +goose StatementEnd
+
+-- +goose StatementBegin
+CREATE TRIGGER feedback_revisions_no_update BEFORE UPDATE ON feedback_revisions BEGIN
+    SELECT RAISE(ABORT, 'feedback_revisions is append-only');
+END;
+-- +goose StatementEnd
+
+-- +goose StatementBegin
+CREATE TRIGGER feedback_revisions_no_delete BEFORE DELETE ON feedback_revisions BEGIN
+    SELECT RAISE(ABORT, 'feedback_revisions is append-only');
+END;
+-- +goose StatementEnd
