@@ -77,6 +77,9 @@ func runDemo(ctx context.Context, env *Env, args []string) int {
 	if err := demoWorkflow(ctx, env, st, opt); err != nil {
 		return fail(env, err)
 	}
+	if err := demoFeedback(ctx, env, st, opt); err != nil {
+		return fail(env, err)
+	}
 	fmt.Fprintf(env.Stdout, "\n演示数据已就绪 demo data ready in %s (%.1fs).\n", *db, time.Since(start).Seconds())
 	fmt.Fprintf(env.Stdout, `接下来 next:
   qloop stats --db %[1]s                     统计与最常见的失分项 counts, pass rate, top failed items

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"qloop/internal/feedback"
 	"slices"
 	"strings"
 	"testing"
@@ -211,9 +212,23 @@ func checkDemo(t *testing.T, db string) {
 		t.Errorf("no closed calibration session scored by three inspectors among %d", len(cals))
 	}
 
+	// Feedback of every kind, verified once: contradictions and 待核实 follow-ups to show.
+	for _, kind := range feedback.Kinds {
+		if items, err := st.Feedback(ctx, feedback.Filter{Kind: kind, Limit: 1}); err != nil || len(items) == 0 {
+			t.Errorf("demo feedback of kind %s: %d, %v", kind, len(items), err)
+		}
+	}
+	for _, status := range []string{feedback.StatusContradiction, feedback.StatusPending, feedback.StatusCallbackDue} {
+		if items, err := st.Feedback(ctx, feedback.Filter{Status: status, Limit: 1}); err != nil || len(items) == 0 {
+			t.Errorf("demo feedback with a %s check: %d, %v", status, len(items), err)
+		}
+	}
+
 	// Run again: nothing is added.
 	if _, errOut, code := run(t, args...); code != cli.ExitOK {
 		t.Fatalf("second demo run: %d %s", code, errOut)
+	} else if !strings.Contains(errOut, "feedback: 0 new, ") {
+		t.Errorf("a second run added feedback:\n%s", errOut)
 	}
 	again, _ := st.Disputes(ctx, store.ScopeFilter{Limit: 200})
 	if len(again) != len(disputes) {
