@@ -1,14 +1,21 @@
 package cli_test
 
 import (
+	"bytes"
+	"context"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 
 	"qloop/internal/cli"
+	"qloop/internal/feedback"
+	"qloop/internal/store"
 )
 
 // feedbackCSV is a ledger export with Chinese headers: two good rows and four that do not resolve.
@@ -86,4 +93,56 @@ func TestFeedbackImportVerify(t *testing.T) {
 	if _, _, code := run(t, "feedback", "nope"); code != cli.ExitUsage {
 		t.Errorf("unknown subcommand: exit %d", code)
 	}
+}
+
+// TestServeVerifiesFeedback: serve verifies the feedback on its own every --verify-every, so the
+// low rating without text becomes 待核实 without anyone pressing the button.
+func TestServeVerifiesFeedback(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "q.db")
+	if _, errOut, code := run(t, "import", "--db", db, write(t, dir, "calls.jsonl", goodCall+"\n"+badCall+"\n")); code != cli.ExitOK {
+		t.Fatalf("import records: %d %s", code, errOut)
+	}
+	run(t, "feedback", "import", "--db", db, write(t, dir, "ratings.csv", feedbackCSV))
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan int)
+	var errb syncBuf
+	go func() {
+		done <- cli.Main(ctx, []string{"serve", "--db", db, "--addr", "127.0.0.1:0", "--verify-every", "50ms"},
+			&cli.Env{Getenv: func(string) string { return "" }, Stdout: io.Discard, Stderr: &errb})
+	}()
+	st, err := store.Open(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	var pending []feedback.Item
+	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline) && len(pending) == 0; time.Sleep(50 * time.Millisecond) {
+		pending, _ = st.Feedback(context.Background(), feedback.Filter{Status: feedback.StatusPending})
+	}
+	cancel()
+	if code := <-done; code != cli.ExitOK {
+		t.Errorf("serve: exit %d\n%s", code, errb.String())
+	}
+	if len(pending) != 1 || !strings.Contains(errb.String(), "feedback verified") {
+		t.Fatalf("after serving, %d entries wait for a follow-up, want 1 (R-6); log:\n%s", len(pending), errb.String())
+	}
+}
+
+// syncBuf is a bytes.Buffer safe for the server's goroutines to write while the test reads.
+type syncBuf struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuf) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuf) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"time"
 
+	"qloop/internal/feedback"
 	"qloop/internal/mask"
 	"qloop/internal/server"
 	"qloop/internal/store"
@@ -40,21 +41,35 @@ func runServe(ctx context.Context, env *Env, args []string) int {
 	return serve(ctx, env, st, *addr, *recordings, *insecure, flow)
 }
 
-// workflowFlags registers the review workflow's settings on fs.
-func workflowFlags(fs *flag.FlagSet) *workflow.Service {
-	w := &workflow.Service{}
+// jobs are the settings of the work serve does on its own, beside answering requests.
+type jobs struct {
+	flow        *workflow.Service
+	verifyEvery time.Duration // feedback verification (0 = never)
+}
+
+// workflowFlags registers the review workflow's and the scheduled jobs' settings on fs.
+func workflowFlags(fs *flag.FlagSet) *jobs {
+	j := &jobs{flow: &workflow.Service{}}
+	fs.DurationVar(&j.verifyEvery, "verify-every", 24*time.Hour, "how often to verify customer feedback against the records (0 = only by hand)")
+	w := j.flow
 	fs.DurationVar(&w.DisputeWindow, "dispute-window", 7*24*time.Hour, "how long after a review its score may be disputed")
 	fs.DurationVar(&w.TaskDue, "task-due", 3*24*time.Hour, "how long a review task may stay open before it is overdue")
 	fs.StringVar(&w.Webhook, "incident-webhook", "", "URL that receives a JSON POST for every major incident (重大事故)")
 	fs.StringVar(&w.BaseURL, "base-url", "", "the console's public address, for links sent out (e.g. https://qa.example.com)")
-	return w
+	return j
 }
 
 // serve runs the console until ctx ends (Ctrl-C).
-func serve(ctx context.Context, env *Env, st *store.Store, addr, recordings string, insecure bool, flow *workflow.Service) int {
+func serve(ctx context.Context, env *Env, st *store.Store, addr, recordings string, insecure bool, j *jobs) int {
 	// Request logs go through the masking ReplaceAttr: personal data never reaches a log line.
 	log := slog.New(slog.NewTextHandler(env.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo, ReplaceAttr: mask.ReplaceAttr}))
+	flow := j.flow
 	flow.Store, flow.Log = st, log
+	ctx, stop := context.WithCancel(ctx)
+	defer stop()
+	if j.verifyEvery > 0 {
+		go verifyFeedback(ctx, st, log, env.Now, j.verifyEvery)
+	}
 	if flow.BaseURL == "" {
 		flow.BaseURL = "http://" + addr
 	}
@@ -69,4 +84,27 @@ func serve(ctx context.Context, env *Env, st *store.Store, addr, recordings stri
 		return fail(env, err)
 	}
 	return ExitOK
+}
+
+// verifyFeedback runs the feedback verification every period until ctx ends, the first time one
+// period after the start (an operator who wants it now presses the console's button).
+func verifyFeedback(ctx context.Context, st *store.Store, log *slog.Logger, now func() time.Time, period time.Duration) {
+	t := time.NewTicker(period)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		res, err := st.VerifyFeedback(ctx, feedback.Options{Now: now(), By: "system"})
+		if err != nil {
+			if ctx.Err() == nil {
+				log.Error("feedback verification", "err", err)
+			}
+			continue
+		}
+		log.Info("feedback verified", "entries", res.Entries, "added", res.Added, "contradictions", res.Contradictions,
+			"pending", res.Pending, "overdue", res.Overdue)
+	}
 }
