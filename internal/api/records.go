@@ -22,7 +22,7 @@ var listParams = []param{
 	{"business_type", "query", "string", "business type", false},
 	{"score_min", "query", "number", "lowest score", false},
 	{"score_max", "query", "number", "highest score", false},
-	{"failed_item", "query", "string", "records whose latest inspection failed this item (its id or its name)", false},
+	{"failed_item", "query", "string", "records whose final result (a review where there is one, else the latest inspection) failed this item (its id or its name)", false},
 	{"fatal", "query", "boolean", "only records with a fatal (红线) failure", false},
 	{"q", "query", "string", "full-text search in transcripts, or a record id prefix; each row found in a transcript carries the matched Snippet", false},
 	{"sort", "query", "string", "time (newest first, the default), time_asc, score (worst first), score_desc or agent", false},

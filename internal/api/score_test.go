@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -22,6 +23,7 @@ type scoreRow struct {
 	Passed      bool
 	Fatal       bool
 	ScoreSource string
+	Failed      []string
 }
 
 type scoreDash struct {
@@ -121,6 +123,12 @@ func TestReviewedScoreIsFinal(t *testing.T) {
 				before.row, before.detailSource, before.dash.Reviewed, before.stats.Reviewed)
 		}
 
+		// The failed-item filter follows the final result too: listed while the item fails automatically,
+		// not once a review passes it.
+		if len(before.row.Failed) == 0 || !f.failing(t, id, before.row.Failed[0]) {
+			t.Fatalf("record %s not listed under its automatically failed item %v", id, before.row.Failed)
+		}
+
 		// The review: every automatic result a pass (scale items at level 5), each with a reason.
 		task, err := f.flow.AssignTask(ctx, f.users[auth.RoleSupervisor], id, f.users[auth.RoleInspector].ID)
 		if err != nil {
@@ -145,6 +153,9 @@ func TestReviewedScoreIsFinal(t *testing.T) {
 
 		after := f.figures(t, id, rv.Score)
 		checkFinal(t, "after the review", before, after, rv.Score-auto, 1, 1, "review")
+		if f.failing(t, id, before.row.Failed[0]) {
+			t.Errorf("reviewed to a pass, record %s is still listed under failed item %s", id, before.row.Failed[0])
+		}
 
 		// A dispute: the human score does not count until decided; the automatic one stands in.
 		var d review.Dispute
@@ -171,6 +182,19 @@ func TestReviewedScoreIsFinal(t *testing.T) {
 		reinspected := f.figures(t, id, rv2.Score)
 		checkFinal(t, "re-inspected", before, reinspected, rv2.Score-auto, 0, 1, "review")
 	})
+}
+
+// failing reports whether the record list filtered by a failed item lists record id.
+func (f *fixture) failing(t *testing.T, id, item string) bool {
+	t.Helper()
+	var p struct{ Rows []scoreRow }
+	f.getJSON(t, auth.RoleSupervisor, "/api/v1/records?limit=200&agent="+agentID+"&failed_item="+url.QueryEscape(item), &p)
+	for _, r := range p.Rows {
+		if r.ID == id {
+			return true
+		}
+	}
+	return false
 }
 
 // checkFinal compares the figures with those before any review: the record's score moved by delta,

@@ -21,7 +21,7 @@ type RecordFilter struct {
 	AgentID, Team         string    // exact; also how agents (own records) and team leads (their team) are restricted
 	Channel, BusinessType string    // exact
 	ScoreMin, ScoreMax    *float64  // latest score in [ScoreMin, ScoreMax]; excludes records not inspected
-	FailedItem            string    // records whose latest inspection failed this item (its id, or its name in a scorecard)
+	FailedItem            string    // records whose final result failed this item (its id, or its name in a scorecard)
 	FatalOnly             bool      // records whose latest inspection is fatal
 	Query                 string    // substring of the turn texts, or a record id prefix; see search.go
 	Masked                bool      // match Query against the texts as masked for a viewer without the personal-data right
@@ -144,12 +144,21 @@ func (s *Store) Records(ctx context.Context, f RecordFilter) (RecordPage, error)
 		w.add("r.fatal") // as written, so SQLite may use the partial index records_fatal
 	}
 	if f.FailedItem != "" {
-		var items []string
+		// An automatic result's failed items are rows of findings; a reviewed record's are only in
+		// its failed list (the reviewer's verdict), so it is matched there, as the row shows it.
+		var items, listed []string
+		fn := "instr"
+		if s.dialect == Postgres {
+			fn = "strpos"
+		}
 		for _, id := range names.IDs(f.FailedItem) {
 			items = append(items, w.arg(id))
+			q, _ := gojson.Marshal(id)
+			listed = append(listed, fn+"(r.failed, "+w.arg(string(q))+") > 0")
 		}
-		w.add(`EXISTS (SELECT 1 FROM findings fi WHERE fi.scorecard = r.scorecard AND fi.version = r.version
-			AND fi.record_id = r.id AND fi.item IN (` + strings.Join(items, ", ") + "))")
+		w.add(`((r.review_id = 0 AND EXISTS (SELECT 1 FROM findings fi WHERE fi.scorecard = r.scorecard AND fi.version = r.version
+			AND fi.record_id = r.id AND fi.item IN (` + strings.Join(items, ", ") + `))) OR (r.review_id <> 0 AND (` +
+			strings.Join(listed, " OR ") + ")))")
 	}
 	if f.Query != "" {
 		cond, err := s.searchCond(ctx, &w, f.Query, f.Masked)
