@@ -30,6 +30,34 @@ type Scope struct {
 	None    bool   // may see no record at all
 }
 
+// Narrow sets *agent or *team to the scope's limit, for a filter of records or of what hangs on
+// them; it reports false when the scope holds nothing.
+func (s Scope) Narrow(agent, team *string) bool {
+	switch {
+	case s.None:
+		return false
+	case s.Team != "":
+		*team = s.Team
+	case s.AgentID != "":
+		*agent = s.AgentID
+	}
+	return true
+}
+
+// Holds reports whether a record of agent and team is in the scope.
+func (s Scope) Holds(agent, team string) bool {
+	switch {
+	case s.None:
+		return false
+	case s.All:
+		return true
+	case s.Team != "":
+		return team == s.Team
+	default:
+		return agent == s.AgentID
+	}
+}
+
 // Scope returns the records u may see: all, their team's, or their own.
 func (u *User) Scope() Scope {
 	switch {

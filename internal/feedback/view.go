@@ -60,33 +60,10 @@ type RunResult struct {
 
 // Restrict narrows f to the records u may see, as for records: an agent their own, a team lead their
 // team's. It reports false when u may see nothing.
-func Restrict(u *auth.User, f *Filter) bool {
-	s := u.Scope()
-	switch {
-	case s.None:
-		return false
-	case s.Team != "":
-		f.Team = s.Team
-	case s.AgentID != "":
-		f.AgentID = s.AgentID
-	}
-	return true
-}
+func Restrict(u *auth.User, f *Filter) bool { return u.Scope().Narrow(&f.AgentID, &f.Team) }
 
 // Visible reports whether u may see feedback on a record of agent and team.
-func Visible(u *auth.User, agent, team string) bool {
-	s := u.Scope()
-	switch {
-	case s.None:
-		return false
-	case s.All:
-		return true
-	case s.Team != "":
-		return team == s.Team
-	default:
-		return agent == s.AgentID
-	}
-}
+func Visible(u *auth.User, agent, team string) bool { return u.Scope().Holds(agent, team) }
 
 // MaskFor masks personal data in the free text of e (the customer's words, the handling notes) for
 // u unless u holds the personal-data right; names are the record's customer names, masked wherever

@@ -12,50 +12,18 @@ import (
 
 // Visible reports whether u may see r: everyone with the right, a team lead their team's records,
 // an agent their own.
-func Visible(u *auth.User, r *qa.Record) bool {
-	s := u.Scope()
-	switch {
-	case s.None:
-		return false
-	case s.All:
-		return true
-	case s.Team != "":
-		return r.Team == s.Team
-	default:
-		return r.AgentID == s.AgentID
-	}
-}
+func Visible(u *auth.User, r *qa.Record) bool { return u.Scope().Holds(r.AgentID, r.Team) }
 
 // Restrict narrows a record filter to u's scope, and without the personal-data right makes its text
 // search match only the masked texts u is shown (else searching 1398765 against 139****4322 would
 // tell the hidden digits); it reports false when u may see nothing.
 func Restrict(u *auth.User, f *store.RecordFilter) bool {
 	f.Masked = !u.Can(auth.PermPersonalData)
-	s := u.Scope()
-	switch {
-	case s.None:
-		return false
-	case s.Team != "":
-		f.Team = s.Team
-	case s.AgentID != "":
-		f.AgentID = s.AgentID
-	}
-	return true
+	return u.Scope().Narrow(&f.AgentID, &f.Team)
 }
 
 // RestrictDash narrows a dashboard filter to u's scope; false when u may see nothing.
-func RestrictDash(u *auth.User, f *store.DashFilter) bool {
-	s := u.Scope()
-	switch {
-	case s.None:
-		return false
-	case s.Team != "":
-		f.Team = s.Team
-	case s.AgentID != "":
-		f.AgentID = s.AgentID
-	}
-	return true
-}
+func RestrictDash(u *auth.User, f *store.DashFilter) bool { return u.Scope().Narrow(&f.AgentID, &f.Team) }
 
 // Record returns r and its inspections as u may see them: masked copies unless u holds the
 // personal-data right. Masking keeps every string's length in characters, so evidence spans still
