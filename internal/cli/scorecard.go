@@ -3,13 +3,13 @@ package cli
 import (
 	"context"
 	"fmt"
-	"os"
 	"sort"
 	"strings"
 	"text/tabwriter"
 
 	"qloop/internal/qa"
 	"qloop/internal/scorecard"
+	"qloop/internal/yamldoc"
 )
 
 func runScorecard(ctx context.Context, env *Env, args []string) int {
@@ -41,8 +41,10 @@ func runScorecard(ctx context.Context, env *Env, args []string) int {
 }
 
 func readScorecard(file string) (*qa.Scorecard, []byte, error) {
-	src, err := os.ReadFile(file)
-	if err != nil {
+	src, err := yamldoc.ReadFile(file)
+	if le, ok := yamldoc.IsLimit(err); ok {
+		return nil, nil, scorecard.Problems{{File: file, Message: le.Reason}}
+	} else if err != nil {
 		return nil, nil, err
 	}
 	sc, err := scorecard.Parse(src, file)
