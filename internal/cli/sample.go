@@ -15,6 +15,7 @@ import (
 	"qloop/internal/sample"
 	"qloop/internal/store"
 	"qloop/internal/workflow"
+	"qloop/internal/yamldoc"
 )
 
 func runSample(ctx context.Context, env *Env, args []string) int {
@@ -63,11 +64,13 @@ func actor(ctx context.Context, st *store.Store, as string) (*auth.User, error) 
 // readPlan reads a plan from YAML, with the file, line and column of a mistake.
 func readPlan(file string) (sample.Plan, error) {
 	var p sample.Plan
-	src, err := os.ReadFile(file)
-	if err != nil {
-		return p, err
+	src, err := yamldoc.ReadFile(file)
+	if err == nil {
+		_, err = yamldoc.Decode(src, &p)
 	}
-	if err := yaml.UnmarshalWithOptions(src, &p, yaml.Strict()); err != nil {
+	if le, ok := yamldoc.IsLimit(err); ok && le.Line > 0 {
+		return p, fmt.Errorf("%s:%d: %s", file, le.Line, le.Reason)
+	} else if err != nil {
 		return p, fmt.Errorf("%s: %s", file, yaml.FormatError(err, false, false))
 	}
 	if err := p.Validate(); err != nil {

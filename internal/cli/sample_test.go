@@ -28,6 +28,12 @@ func TestSampleCommands(t *testing.T) {
 	if code == cli.ExitOK || !strings.Contains(errOut, "bad.yaml") || !strings.Contains(errOut, "[3:1]") {
 		t.Fatalf("a plan with an unknown field: exit %d, stderr %q; want the file and line 3", code, errOut)
 	}
+	// An alias bomb is refused by its line before it is expanded.
+	bomb := "name: monthly\nrate: 0.1\nstrata_by: &a [agent, agent, agent, agent, agent, agent, agent, agent]\nchannels: &b [*a, *a, *a, *a, *a, *a, *a, *a]\n" +
+		"business_types: &c [*b, *b, *b, *b, *b, *b, *b, *b]\nfull: {tags: &d [*c, *c, *c, *c, *c, *c, *c, *c], business_types: &e [*d, *d, *d, *d, *d, *d, *d, *d], key_customer_tiers: [*e, *e, *e, *e, *e, *e, *e, *e]}\n"
+	if _, errOut, code := run(t, "sample", "plan", "--db", db, write(t, dir, "bomb.yaml", bomb)); code == cli.ExitOK || !strings.Contains(errOut, "bomb.yaml:6: aliases") {
+		t.Fatalf("an alias bomb: exit %d, stderr %q; want it refused at line 6", code, errOut)
+	}
 	unknown := write(t, dir, "unknown.yaml", "name: monthly\nrate: 0.1\ninspectors: [{inspector: nobody, quota: 10}]\n")
 	if _, errOut, code := run(t, "sample", "plan", "--db", db, unknown); code == cli.ExitOK || !strings.Contains(errOut, "nobody") {
 		t.Fatalf("an unknown inspector: exit %d, %q", code, errOut)

@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"fmt"
-	"os"
 	"sort"
 	"strings"
 	"text/tabwriter"
@@ -12,6 +11,7 @@ import (
 	"qloop/internal/qa"
 	"qloop/internal/scorecard"
 	"qloop/internal/store"
+	"qloop/internal/yamldoc"
 )
 
 func runScorecard(ctx context.Context, env *Env, args []string) int {
@@ -44,8 +44,10 @@ func runScorecard(ctx context.Context, env *Env, args []string) int {
 }
 
 func readScorecard(file string) (*qa.Scorecard, []byte, error) {
-	src, err := os.ReadFile(file)
-	if err != nil {
+	src, err := yamldoc.ReadFile(file)
+	if le, ok := yamldoc.IsLimit(err); ok {
+		return nil, nil, scorecard.Problems{{File: file, Message: le.Reason}}
+	} else if err != nil {
 		return nil, nil, err
 	}
 	sc, err := scorecard.Parse(src, file)

@@ -5,6 +5,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"qloop/internal/qa"
@@ -81,4 +82,21 @@ func FuzzWhisper(f *testing.F) {
 	f.Add([]byte(`{"segments": [`))
 	f.Add([]byte(`[]`))
 	f.Fuzz(func(t *testing.T, data []byte) { fuzzRead(t, data, "f.json", FormatWhisper) })
+}
+
+// FuzzLoadMapping: any mapping file loads or fails with an error naming the file, never a panic.
+func FuzzLoadMapping(f *testing.F) {
+	addFile(f, "mapping.example.yaml")
+	f.Add([]byte(aliasBomb("columns:\n", 3, 4)))
+	f.Add([]byte("speakers: {客服: agent, x: *y}\nchannels: &c {a: chat}\ncolumns: {id: [[[x]]]}\n"))
+	f.Add([]byte("columns:\n  id: [\"[[\", '{{']\n  text: &t [内容]\n  end: *t\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		path := filepath.Join(t.TempDir(), "m.yaml")
+		if err := os.WriteFile(path, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := LoadMapping(path); err != nil && !strings.Contains(err.Error(), "m.yaml") {
+			t.Fatalf("error without the file name: %v", err)
+		}
+	})
 }

@@ -2,7 +2,6 @@ package ingest
 
 import (
 	"fmt"
-	"os"
 	"sort"
 	"strings"
 
@@ -10,6 +9,7 @@ import (
 	"github.com/goccy/go-yaml/parser"
 
 	"qloop/internal/qa"
+	"qloop/internal/yamldoc"
 )
 
 // Mapping says which CSV/XLSX column holds which record field, and how speaker and channel values of
@@ -92,12 +92,17 @@ func DefaultMapping() *Mapping {
 // replaces the default header names of that field (an empty list disables it); speakers and channels
 // add to or override the defaults. Errors name the line to fix.
 func LoadMapping(path string) (*Mapping, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
+	data, err := yamldoc.ReadFile(path)
+	if le, ok := yamldoc.IsLimit(err); ok {
+		return nil, fmt.Errorf("mapping %s: %s", path, le.Reason)
+	} else if err != nil {
 		return nil, fmt.Errorf("read mapping file: %w", err)
 	}
 	var user Mapping
-	if err := yaml.UnmarshalWithOptions(data, &user, yaml.Strict()); err != nil {
+	if _, err := yamldoc.Decode(data, &user); err != nil {
+		if le, ok := yamldoc.IsLimit(err); ok {
+			return nil, fmt.Errorf("mapping %s:%d: %s", path, le.Line, le.Reason)
+		}
 		return nil, fmt.Errorf("mapping %s: %s (allowed keys: sheet, channel, columns, speakers, channels)", path, yaml.FormatError(err, false, false))
 	}
 	at := func(keys ...string) string {

@@ -18,6 +18,8 @@ func FuzzParse(f *testing.F) {
 	f.Add(strings.Replace(valid, "kind: passfail", "kind: scale\n        anchors: {9: x}", 1))
 	f.Add("name: [\n")
 	f.Add("dimensions: {}\n")
+	f.Add(aliasBomb("name: x\nlexicons:\n", 3, 4))
+	f.Add("name: &n x\ntitle: *n\nlexicons: {a: &a [x], b: *a}\n")
 	f.Add(strings.Replace(valid, "all_of: [[您好]]", "all_of: [[\"@nope\"], []]", 1))
 	f.Fuzz(func(t *testing.T, src string) {
 		sc, err := scorecard.Parse([]byte(src), "fuzz.yaml")

@@ -11,9 +11,9 @@ import (
 
 	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/ast"
-	"github.com/goccy/go-yaml/parser"
 
 	"qloop/internal/qa"
+	"qloop/internal/yamldoc"
 )
 
 // Problem is one mistake in a scorecard file.
@@ -49,19 +49,20 @@ func (ps Problems) Error() string {
 // Unwrap lets callers classify the error as invalid input.
 func (ps Problems) Unwrap() error { return qa.NewError(qa.EInvalid, "scorecard is invalid") }
 
-// Parse reads and validates a scorecard. file names the source in messages. Unknown keys, wrong types
+// Parse reads and validates a scorecard within yamldoc's limits (size, nesting, alias expansion).
+// file names the source in messages. Unknown keys, wrong types
 // and semantic mistakes (an unknown check type, weights that do not add up, a lexicon that does not
 // exist, a regular expression that does not compile) are all reported with their line.
 func Parse(src []byte, file string) (*qa.Scorecard, error) {
 	var sc qa.Scorecard
-	if err := yaml.UnmarshalWithOptions(src, &sc, yaml.Strict()); err != nil {
+	f, err := yamldoc.Decode(src, &sc)
+	if err != nil {
 		return nil, Problems{yamlProblem(err, file)}
 	}
 	ps := validate(&sc)
 	if len(ps) == 0 {
 		return &sc, nil
 	}
-	f, _ := parser.ParseBytes(src, 0)
 	for i := range ps {
 		ps[i].File = file
 		ps[i].Line = lineOf(f, ps[i].Path)
@@ -71,6 +72,9 @@ func Parse(src []byte, file string) (*qa.Scorecard, error) {
 }
 
 func yamlProblem(err error, file string) Problem {
+	if le, ok := yamldoc.IsLimit(err); ok {
+		return Problem{File: file, Line: le.Line, Message: le.Reason}
+	}
 	var ye yaml.Error
 	if errors.As(err, &ye) {
 		p := Problem{File: file, Message: ye.GetMessage()}
