@@ -23,7 +23,9 @@ func Restrict(u *auth.User, f *store.RecordFilter) bool {
 }
 
 // RestrictDash narrows a dashboard filter to u's scope; false when u may see nothing.
-func RestrictDash(u *auth.User, f *store.DashFilter) bool { return u.Scope().Narrow(&f.AgentID, &f.Team) }
+func RestrictDash(u *auth.User, f *store.DashFilter) bool {
+	return u.Scope().Narrow(&f.AgentID, &f.Team)
+}
 
 // Record returns r and its inspections as u may see them: masked copies unless u holds the
 // personal-data right. Masking keeps every string's length in characters, so evidence spans still
