@@ -26,6 +26,11 @@ import (
 	"qloop/internal/qa"
 )
 
+// Version names the masking rules. Raise it with every change to what is masked: the store keeps
+// masked copies of the search texts and masks them all again when this differs from the version
+// they were made with (store.Open), so search never matches what the new rules hide.
+const Version = 1
+
 // literal is a known value to mask wherever it occurs, with its mask.
 type literal struct{ find, repl []rune }
 

@@ -1,5 +1,7 @@
 package store
 
+import "context"
+
 // SetIndexChunk sets how many rows one IndexSearch transaction indexes; it returns a func restoring
 // the old value.
 func SetIndexChunk(n int64) (restore func()) {
@@ -23,4 +25,24 @@ func ForgetMasked(s *Store) error {
 		}
 	}
 	return nil
+}
+
+// StaleMasks makes the stored masked texts look made by other masking rules that hid nothing (the
+// raw text as the masked copy), then runs what Open runs.
+func StaleMasks(s *Store) error {
+	for _, q := range []string{`UPDATE record_search SET masked = text`, `UPDATE mask_state SET version = 0`} {
+		if _, err := s.w.Exec(q); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Reopen runs the steps of Open that follow the migrations.
+func Reopen(s *Store) error {
+	if err := s.checkMaskVersion(context.Background()); err != nil {
+		return err
+	}
+	_, err := s.IndexSearch(context.Background())
+	return err
 }

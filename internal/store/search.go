@@ -50,8 +50,10 @@ import (
 // partial pg_trgm index on PostgreSQL) holds only the texts masking changes. A NULL masked text (a
 // row from before migration 0009, until IndexSearch fills it) never matches a masked search.
 //
-// A change to the masking rules must mask the stored texts again: a migration that sets masked to
-// NULL and resets the index, as 0009 does.
+// A change to the masking rules must mask the stored texts again: mask.Version names the rules,
+// mask_state the version the stored copies were made with, and Open (checkMaskVersion) sets every
+// masked copy to NULL when they differ, for IndexSearch to mask again (the update trigger keeps the
+// SQLite indexes in step). Until then a masked search finds those rows not at all, never too much.
 
 // searchDoc is what record_search stores for one record: the text indexed for it and the same text
 // as a viewer without the personal-data right sees it, ” when masking changes nothing.
@@ -113,6 +115,29 @@ func (s *Store) saveSearchText(ctx context.Context, tx *sql.Tx, ids []string, do
 	return s.execValues(ctx, tx, `INSERT INTO record_search (doc, id, text, masked)`,
 		`ON CONFLICT (id) DO UPDATE SET doc = excluded.doc, text = excluded.text, masked = excluded.masked
 		WHERE record_search.text <> excluded.text OR record_search.masked IS NOT excluded.masked`, 4, args)
+}
+
+// checkMaskVersion forgets every masked search text made with other masking rules than mask.Version.
+func (s *Store) checkMaskVersion(ctx context.Context) error {
+	var v int
+	if err := s.w.QueryRowContext(ctx, `SELECT version FROM mask_state`).Scan(&v); err != nil {
+		return fmt.Errorf("store: read the masking version: %w", err)
+	}
+	if v == mask.Version {
+		return nil
+	}
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("store: mask search texts again: %w", err)
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, `UPDATE record_search SET masked = NULL WHERE masked IS NOT NULL`); err != nil {
+		return fmt.Errorf("store: mask search texts again: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE mask_state SET version = $1`, mask.Version); err != nil {
+		return fmt.Errorf("store: mask search texts again: %w", err)
+	}
+	return tx.Commit()
 }
 
 // fillMasked computes the masked text of every row that has none (rows from before migration 0009),

@@ -106,3 +106,32 @@ func TestMaskedSearch(t *testing.T) {
 		check("masked after 0009", false, raw)
 	})
 }
+
+// TestMaskVersion: masked copies made by other masking rules are made again on open, so stale copies
+// (here: ones that hid nothing) never let a masked search match a hidden number.
+func TestMaskVersion(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		pii := rec("v-1", "我的手机13987654322")
+		if _, err := s.UpsertRecords(ctx, []qa.Record{pii}, "t"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.IndexSearch(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if err := store.StaleMasks(s); err != nil {
+			t.Fatal(err)
+		}
+		if got := searchAs(t, s, "1398765", true); len(got) != 1 {
+			t.Fatalf("the stale copies should leak before the check (test setup): found %v", got)
+		}
+		if err := store.Reopen(s); err != nil {
+			t.Fatal(err)
+		}
+		if got := searchAs(t, s, "1398765", true); len(got) != 0 {
+			t.Errorf("after open, a hidden prefix still finds %v", got)
+		}
+		if got := searchAs(t, s, "4322", true); !slices.Equal(got, []string{"v-1"}) {
+			t.Errorf("after open, the visible digits find %v, want [v-1]", got)
+		}
+	})
+}

@@ -76,6 +76,10 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		s.Close()
 		return nil, err
 	}
+	if err := s.checkMaskVersion(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
 	// Texts an interrupted import stored but did not index yet (search.go): searches find them
 	// anyway, indexing them keeps searches quick.
 	if _, err := s.IndexSearch(ctx); err != nil {
