@@ -54,6 +54,9 @@ type Options struct {
 	Meta *qa.Record
 	// Workers decode JSON Lines in parallel (order is kept); 0 means every core.
 	Workers int
+	// MaxLine bounds one line of JSON Lines, CSV or subtitles in bytes; a longer line is rejected
+	// without being kept in memory. 0 means DefaultMaxLine.
+	MaxLine int
 }
 
 // Summary counts what one Read did. Read counts records (valid or not); Rejected counts reject calls,
@@ -109,9 +112,9 @@ func Read(ctx context.Context, r io.Reader, name string, opt Options, emit func(
 		if workers < 1 {
 			workers = runtime.GOMAXPROCS(0)
 		}
-		err = readJSONL(s, br, opt.Mapping, workers)
+		err = readJSONL(s, newLineReader(br, opt.MaxLine), opt.Mapping, workers)
 	case FormatCSV:
-		err = readCSV(s, br, opt.Mapping)
+		err = readCSV(s, br, opt.Mapping, opt.MaxLine)
 	case FormatXLSX:
 		err = readXLSX(s, br, opt.Mapping)
 	case FormatVTT:
