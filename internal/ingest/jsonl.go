@@ -61,9 +61,7 @@ func readJSONL(s *sink, lr *lineReader, m *Mapping, workers int) error {
 		}
 		d.rec, d.reason = jsonlRecord(m, l.text)
 		if d.reason == "" {
-			if err := d.rec.Validate(); err != nil {
-				d.reason = recordLabel(d.rec) + err.Error()
-			}
+			d.reason = check(d.rec)
 		}
 		return d
 	}
