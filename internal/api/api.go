@@ -21,6 +21,10 @@ type Handler struct {
 	Flow  *workflow.Service
 	Log   *slog.Logger
 	Now   func() time.Time
+	// MaxUpload bounds one import upload in bytes (0: DefaultMaxUpload); MaxLine one line of it
+	// (0: ingest.DefaultMaxLine).
+	MaxUpload int64
+	MaxLine   int
 }
 
 // route is one API operation: the mux pattern, who may call it, and its documentation.

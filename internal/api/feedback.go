@@ -82,14 +82,16 @@ func ImportFeedback(ctx context.Context, st *store.Store, u *auth.User, body io.
 }
 
 func (h *Handler) importFeedback(w http.ResponseWriter, r *http.Request) error {
-	r.Body = http.MaxBytesReader(w, r.Body, maxUpload)
-	f, hdr, err := r.FormFile("file")
+	up, err := ReadUpload(w, r, h.MaxUpload)
 	if err != nil {
-		return qa.NewError(qa.EInvalid, "send the file as multipart/form-data field `file`")
+		return err
 	}
-	defer f.Close()
 	q := r.URL.Query()
-	res, err := ImportFeedback(r.Context(), h.Store, auth.FromContext(r.Context()), f, hdr.Filename, q.Get("format"), q.Get("kind"))
+	format := q.Get("format")
+	if format == "" {
+		format = up.Format
+	}
+	res, err := ImportFeedback(r.Context(), h.Store, auth.FromContext(r.Context()), up.Body, up.Name, format, q.Get("kind"))
 	if err != nil {
 		return err
 	}

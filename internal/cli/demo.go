@@ -94,7 +94,7 @@ func runDemo(ctx context.Context, env *Env, args []string) int {
 	if err != nil {
 		return fail(env, err)
 	}
-	return serve(ctx, env, st, *addr, recDir, false, flow)
+	return serve(ctx, env, st, *addr, recDir, false, flow, limits{})
 }
 
 // demoAccount is one log-in the demo creates for a role.

@@ -20,6 +20,7 @@ func runImport(ctx context.Context, env *Env, args []string) int {
 	mapping := fs.String("mapping", "", "column mapping YAML for CSV/XLSX exports (default: common Chinese and English headers)")
 	rejects := fs.String("rejects", "", "write rejected lines here as JSON Lines (default: FILE.rejects.jsonl beside each input)")
 	inspectAfter := fs.Bool("inspect", false, "inspect the imported records right away")
+	maxLine := fs.Int("max-line", ingest.DefaultMaxLine>>20, "longest line (JSON Lines, CSV, subtitles) in MB; a longer line is rejected without being kept in memory")
 	meta := metaFlags(fs)
 	files, ok := parse(fs, args)
 	if !ok {
@@ -29,7 +30,11 @@ func runImport(ctx context.Context, env *Env, args []string) int {
 		fs.Usage()
 		return ExitUsage
 	}
-	opt := ingest.Options{Format: *format}
+	if *maxLine < 1 {
+		fmt.Fprintln(env.Stderr, "qloop import: --max-line is a size in MB, at least 1")
+		return ExitUsage
+	}
+	opt := ingest.Options{Format: *format, MaxLine: *maxLine << 20}
 	if *mapping != "" {
 		m, err := ingest.LoadMapping(*mapping)
 		if err != nil {

@@ -7,7 +7,9 @@ import (
 	"log/slog"
 	"time"
 
+	"qloop/internal/api"
 	"qloop/internal/feedback"
+	"qloop/internal/ingest"
 	"qloop/internal/mask"
 	"qloop/internal/server"
 	"qloop/internal/store"
@@ -20,6 +22,8 @@ func runServe(ctx context.Context, env *Env, args []string) int {
 	recordings := fs.String("recordings", "", "directory that relative recording paths are resolved against")
 	insecure := fs.Bool("insecure-cookies", false, "send session cookies over plain HTTP to a non-local address (use TLS instead where you can)")
 	flow := workflowFlags(fs)
+	maxUpload := fs.Int("max-upload", api.DefaultMaxUpload>>20, "largest import upload in MB; a request that declares more is refused before it is read")
+	maxLine := fs.Int("max-line", ingest.DefaultMaxLine>>20, "longest line of an upload (JSON Lines, CSV, subtitles) in MB; a longer line is rejected without being kept")
 	if _, ok := parse(fs, args); !ok {
 		return ExitUsage
 	}
@@ -38,7 +42,17 @@ func runServe(ctx context.Context, env *Env, args []string) int {
 	if len(users) == 0 {
 		fmt.Fprintf(env.Stderr, "还没有账号 no accounts yet: create one with `qloop user add admin --role admin --db %s`\n", *db)
 	}
-	return serve(ctx, env, st, *addr, *recordings, *insecure, flow)
+	if *maxUpload < 1 || *maxLine < 1 {
+		fmt.Fprintln(env.Stderr, "qloop serve: --max-upload and --max-line are sizes in MB, at least 1")
+		return ExitUsage
+	}
+	return serve(ctx, env, st, *addr, *recordings, *insecure, flow, limits{upload: int64(*maxUpload) << 20, line: *maxLine << 20})
+}
+
+// limits bound what one upload may cost the server; zero values are the defaults.
+type limits struct {
+	upload int64
+	line   int
 }
 
 // jobs are the settings of the work serve does on its own, beside answering requests.
@@ -60,7 +74,7 @@ func workflowFlags(fs *flag.FlagSet) *jobs {
 }
 
 // serve runs the console until ctx ends (Ctrl-C).
-func serve(ctx context.Context, env *Env, st *store.Store, addr, recordings string, insecure bool, j *jobs) int {
+func serve(ctx context.Context, env *Env, st *store.Store, addr, recordings string, insecure bool, j *jobs, lim limits) int {
 	// Request logs go through the masking ReplaceAttr: personal data never reaches a log line.
 	log := slog.New(slog.NewTextHandler(env.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo, ReplaceAttr: mask.ReplaceAttr}))
 	flow := j.flow
@@ -73,7 +87,8 @@ func serve(ctx context.Context, env *Env, st *store.Store, addr, recordings stri
 	if flow.BaseURL == "" {
 		flow.BaseURL = "http://" + addr
 	}
-	h := server.New(server.Config{Store: st, Log: log, Now: env.Now, InsecureCookies: insecure, Recordings: recordings, Flow: flow})
+	h := server.New(server.Config{Store: st, Log: log, Now: env.Now, InsecureCookies: insecure, Recordings: recordings, Flow: flow,
+		MaxUpload: lim.upload, MaxLine: lim.line})
 	err := server.Serve(ctx, addr, h, func(bound string) {
 		fmt.Fprintf(env.Stdout, "控制台 web console: http://%s  (Ctrl-C 停止 to stop)\n", bound)
 		if env.Ready != nil {

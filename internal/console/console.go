@@ -45,6 +45,8 @@ type Config struct {
 	SecureCookies bool
 	Limiter       *auth.Limiter
 	Recordings    string // directory that relative recording paths are resolved against ("" = none)
+	MaxUpload     int64  // bytes of one import upload (0: api.DefaultMaxUpload)
+	MaxLine       int    // bytes of one line of it (0: ingest.DefaultMaxLine)
 }
 
 // Console serves the pages.

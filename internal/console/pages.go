@@ -1,6 +1,7 @@
 package console
 
 import (
+	"errors"
 	"html/template"
 	"net/http"
 	"net/url"
@@ -12,6 +13,7 @@ import (
 
 	"qloop/internal/api"
 	"qloop/internal/auth"
+	"qloop/internal/ingest"
 	"qloop/internal/qa"
 	"qloop/internal/store"
 	"qloop/internal/view"
@@ -252,13 +254,15 @@ func (c *Console) importPage(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (c *Console) importUpload(w http.ResponseWriter, r *http.Request) error {
-	r.Body = http.MaxBytesReader(w, r.Body, 256<<20)
-	f, hdr, err := r.FormFile("file")
+	up, err := api.ReadUpload(w, r, c.cfg.MaxUpload)
 	if err != nil {
-		return c.render(w, r, http.StatusBadRequest, "imports", map[string]any{"Error": c.t(r, "import.no_file")})
+		msg := c.t(r, "import.no_file")
+		if qe := (*qa.Error)(nil); errors.As(err, &qe) && strings.Contains(qe.Message, "--max-upload") {
+			msg = qe.Message // too large: say how large may be
+		}
+		return c.render(w, r, http.StatusBadRequest, "imports", map[string]any{"Error": msg})
 	}
-	defer f.Close()
-	res, err := api.Import(r.Context(), c.cfg.Store, auth.FromContext(r.Context()), f, hdr.Filename, r.PostFormValue("format"))
+	res, err := api.ImportWith(r.Context(), c.cfg.Store, auth.FromContext(r.Context()), up.Body, up.Name, ingest.Options{Format: up.Format, MaxLine: c.cfg.MaxLine})
 	if err != nil {
 		if qa.ErrorCode(err) == qa.EInternal && !strings.Contains(err.Error(), "unknown format") {
 			return err

@@ -33,14 +33,44 @@ func TestCSV(t *testing.T) {
 			"S2,A2,客户,在吗,0,在线\n", "",
 			[]string{
 				`x.csv:3: record "S1": 发送时间 "2026-13-02 09:15" is not a date: use RFC 3339 like 2026-11-02T09:15:00+08:00`,
+				`x.csv:2: record "S1" is not imported: its row at line 3 was rejected`,
 				// S2 has only relative times and no start column: it cannot be placed in time.
 				`x.csv:4: record "S2": no start time: add a start column`,
 			}},
 		{"列数不齐", csvHeader +
 			"S1,A1,客户,你好,2026-11-02 09:15:00,在线\n" +
 			"S1,A1,客服,您好,2026-11-02 09:15:05\n" +
-			"S2,A2,客户,在吗,2026-11-02 09:16:00,在线\n", "S1,S2",
-			[]string{"x.csv:3: row has 5 columns but the header has 6"}},
+			"S2,A2,客户,在吗,2026-11-02 09:16:00,在线\n", "S2",
+			[]string{`x.csv:3: record "S1": row has 5 columns but the header has 6`, `x.csv:2: record "S1" is not imported: its row at line 3 was rejected`}},
+		// Issue 14: r1 was imported with 1 of its 3 rows and scored so.
+		{"一行不齐整条会话拒收", csvHeader +
+			"r1,A1,客户,你好,2026-11-02 09:15:00,在线\n" +
+			"r1,A1,客服,您好,请问有什么可以帮您,2026-11-02 09:15:05,在线\n" +
+			"r1,A1,客服,再见\n" +
+			"r2,A2,客户,在吗,2026-11-02 09:16:00,在线\n", "r2",
+			[]string{`x.csv:3: record "r1": row has 7 columns`, `x.csv:4: record "r1": row has 4 columns`, `x.csv:2: record "r1" is not imported: its row at line 3 was rejected`}},
+		{"不齐的行开始新会话", csvHeader +
+			"r1,A1,客户,你好,在线\n" +
+			"r1,A1,客服,您好,2026-11-02 09:15:05,在线\n" +
+			"r2,A2,客户,在吗,2026-11-02 09:16:00,在线\n", "r2",
+			[]string{`x.csv:2: record "r1": row has 5 columns`, `x.csv:3: record "r1" is not imported: its row at line 2 was rejected`}},
+		// Issue 14: an unterminated quote swallowed the valid records after it.
+		{"未闭合的引号", csvHeader +
+			"r1,A1,客户,\"你好,2026-11-02 09:15:00,在线\n" +
+			"r2,A2,客户,在吗,2026-11-02 09:16:00,在线\n" +
+			"r2,A2,客服,在的,2026-11-02 09:16:05,在线\n", "r2",
+			[]string{`x.csv:2: record "r1": bad CSV at line 2: a quoted cell is never closed`}},
+		{"未闭合的引号后面的行也有引号", csvHeader +
+			"r1,A1,客户,\"你好,2026-11-02 09:15:00,在线\n" +
+			"r2,A2,客户,\"在吗\",2026-11-02 09:16:00,在线\n" +
+			"r3,A3,客户,\"喂, 你好\",2026-11-02 09:17:00,在线\n", "r2,r3",
+			[]string{`x.csv:2: record "r1": bad CSV at line 2`}},
+		{"引号里的换行和双引号", csvHeader +
+			"r1,A1,客户,\"第一行\n他说\"\"好\"\"\n\",2026-11-02 09:15:00,在线\n", "r1", nil},
+		{"无效的 UTF-8", csvHeader +
+			"r1,A1,客户,你好,2026-11-02 09:15:00,在线\n" +
+			"r2,A2,客户,在\xff吗,2026-11-02 09:16:00,在线\n", "r1",
+			[]string{`x.csv:3: record "r2": not valid UTF-8 at byte 17 of the line (offset 122 in the file)`}},
 		{"缺少坐席", csvHeader +
 			"S1,,客户,你好,2026-11-02 09:15:00,在线\n" +
 			"S2,A2,客户,在吗,2026-11-02 09:16:00,在线\n", "S2",
@@ -53,7 +83,7 @@ func TestCSV(t *testing.T) {
 		{"引号错误", csvHeader +
 			"S1,A1,客户,你\"好,2026-11-02 09:15:00,在线\n" +
 			"S2,A2,客户,在吗,2026-11-02 09:16:00,在线\n", "S2",
-			[]string{`x.csv:2: bad CSV at line 2 (byte 17 of the line): bare " in non-quoted-field`}},
+			[]string{`x.csv:2: record "S1": bad CSV at line 2 (byte 17 of the line): bare " in non-quoted-field`}},
 		{"多行单元格的行号", csvHeader +
 			"S1,A1,客户,\"第一行\n第二行\",2026-11-02 09:15:00,在线\n" +
 			"S2,A2,未知人,在吗,2026-11-02 09:16:00,在线\n", "S1",

@@ -1,7 +1,6 @@
 package ingest
 
 import (
-	"bufio"
 	"fmt"
 	"io"
 	"strings"
@@ -16,26 +15,28 @@ type textLine struct {
 // blockReader yields the blank-line-separated blocks of a subtitle file, one at a time, so that a
 // transcript of any length is read with a bounded buffer.
 type blockReader struct {
-	br  *bufio.Reader
-	no  int
-	buf []byte
-	eof bool
+	lr     *lineReader
+	reject func(line int, reason string) // a line that cannot be read (too long, not UTF-8)
+	eof    bool
 }
 
 // next returns the next non-empty block, or io.EOF.
 func (b *blockReader) next() ([]textLine, error) {
 	var block []textLine
 	for !b.eof {
-		line, _, err := readLine(b.br, b.buf[:0])
-		b.buf = line
+		line, tooLong, err := b.lr.read()
 		if err == io.EOF {
 			b.eof = true
 		} else if err != nil {
 			return nil, err
 		}
-		b.no++
-		if b.no == 1 {
-			line = trimBOM(line)
+		if tooLong {
+			b.reject(b.lr.no, tooLongReason(b.lr.max, "subtitle lines are short; is it the right file?"))
+			continue
+		}
+		if i := badUTF8(line); i >= 0 {
+			b.reject(b.lr.no, utf8Reason(i, b.lr.off))
+			continue
 		}
 		text := strings.TrimSpace(string(line))
 		if text == "" {
@@ -44,7 +45,7 @@ func (b *blockReader) next() ([]textLine, error) {
 			}
 			continue
 		}
-		block = append(block, textLine{b.no, text})
+		block = append(block, textLine{b.lr.no, text})
 	}
 	if len(block) > 0 {
 		return block, nil

@@ -54,6 +54,8 @@ func FuzzCSV(f *testing.F) {
 	f.Add([]byte("工单号,创建时间,转派次数,是否升级,解决时间\nT1,2026-11-02,-1,也许,昨天\n"))
 	f.Add([]byte("\xb9\xa4\xb5\xa5\xba\xc5,\xbf\xcd\xb7\xfe\n1,2\n")) // GBK header
 	f.Add([]byte("a;b;c\n\"\n"))
+	f.Add([]byte(csvHeader + "r1,A1,客户,\"你好,2026-11-02 09:15:00,在线\nr2,A2,客户,\"在吗\",1,在线\n\nr2,A2,客服,\"a\"\"b\nc\",2,在线\n"))
+	f.Add([]byte(csvHeader + "r1,A1,客户,你好,2026-11-02 09:15:00,在线,多余\nr1,A1,客服,在\xff吗,1,在线\n\"r2\"x,A2\n"))
 	f.Fuzz(func(t *testing.T, data []byte) { fuzzRead(t, data, "f.csv", FormatCSV) })
 }
 

@@ -22,6 +22,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"qloop/internal/qa"
@@ -54,6 +55,9 @@ type Options struct {
 	Meta *qa.Record
 	// Workers decode JSON Lines in parallel (order is kept); 0 means every core.
 	Workers int
+	// MaxLine bounds one line of JSON Lines, CSV or subtitles in bytes; a longer line is rejected
+	// without being kept in memory. 0 means DefaultMaxLine.
+	MaxLine int
 }
 
 // Summary counts what one Read did. Read counts records (valid or not); Rejected counts reject calls,
@@ -109,9 +113,9 @@ func Read(ctx context.Context, r io.Reader, name string, opt Options, emit func(
 		if workers < 1 {
 			workers = runtime.GOMAXPROCS(0)
 		}
-		err = readJSONL(s, br, opt.Mapping, workers)
+		err = readJSONL(s, newLineReader(br, opt.MaxLine), opt.Mapping, workers)
 	case FormatCSV:
-		err = readCSV(s, br, opt.Mapping)
+		err = readCSV(s, br, opt.Mapping, opt.MaxLine)
 	case FormatXLSX:
 		err = readXLSX(s, br, opt.Mapping)
 	case FormatVTT:
@@ -188,8 +192,8 @@ type sink struct {
 // record validates rec and emits it, or rejects it at line with Validate's message.
 func (s *sink) record(line int, raw string, rec qa.Record) error {
 	s.sum.Read++
-	if err := rec.Validate(); err != nil {
-		s.bad(line, raw, recordLabel(rec)+err.Error())
+	if reason := check(rec); reason != "" {
+		s.bad(line, raw, reason)
 		return nil
 	}
 	if err := s.emit(rec); err != nil {
@@ -223,6 +227,30 @@ func (s *sink) valid(rec qa.Record) error {
 
 // stopped reports ctx's error, checked between records.
 func (s *sink) stopped() error { return s.ctx.Err() }
+
+// MaxSpan is how long after started_at a turn may start or end. No call, chat or e-mail thread
+// lasts a month; a time beyond that is a unit mistake (milliseconds, a timestamp) or garbage such as
+// 1e308, which would otherwise be stored and skew silence and response-time checks.
+const MaxSpan = 31 * 24 * time.Hour
+
+// check validates rec as qa.Record.Validate does, and its turn times against MaxSpan; "" when valid.
+func check(rec qa.Record) string {
+	if err := rec.Validate(); err != nil {
+		return recordLabel(rec) + err.Error()
+	}
+	limit := MaxSpan.Seconds()
+	for i, t := range rec.Turns {
+		for _, v := range []struct {
+			name string
+			at   *float64
+		}{{"start", t.Start}, {"end", t.End}} {
+			if v.at != nil && !(*v.at <= limit) { // also NaN
+				return fmt.Sprintf("%sturns[%d].%s %g s is beyond the record's duration (at most %d days after started_at): give seconds from started_at", recordLabel(rec), i, v.name, *v.at, int(MaxSpan.Hours()/24))
+			}
+		}
+	}
+	return ""
+}
 
 func recordLabel(rec qa.Record) string {
 	if rec.ID == "" {

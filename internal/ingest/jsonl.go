@@ -1,7 +1,6 @@
 package ingest
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/json"
 	"errors"
@@ -15,60 +14,54 @@ import (
 	"qloop/internal/qa"
 )
 
-// maxLine bounds one JSON line. A record with a long transcript can be megabytes; a line beyond this
-// is almost certainly not JSON Lines (e.g. a pretty-printed array) and is skipped, not buffered.
-const maxLine = 64 << 20
-
 // readJSONL reads one canonical record per line (FORMAT.md). Blank lines are skipped, a UTF-8 BOM is
 // dropped, unknown fields are ignored and turn speakers are resolved through m (so "客服" works).
 // Lines are decoded on several goroutines (decoding is the costly part) and emitted in file order.
-func readJSONL(s *sink, br *bufio.Reader, m *Mapping, workers int) error {
+func readJSONL(s *sink, lr *lineReader, m *Mapping, workers int) error {
 	type line struct {
-		no   int
-		text []byte
-		long bool
+		no     int
+		text   []byte
+		long   bool
+		reason string // set when the line is rejected before decoding
 	}
 	type decoded struct {
 		line
 		rec    qa.Record
 		reason string
 	}
-	var buf []byte
-	lineNo := 0
 	eof := false
 	next := func() (line, bool, error) {
 		for !eof {
 			if err := s.stopped(); err != nil {
 				return line{}, false, err
 			}
-			lineNo++
-			l, tooLong, err := readLine(br, buf[:0])
-			buf = l
+			l, tooLong, err := lr.read()
 			if err != nil && err != io.EOF {
-				return line{}, false, fmt.Errorf("%s:%d: read: %w", s.file, lineNo, err)
+				return line{}, false, fmt.Errorf("%s:%d: read: %w", s.file, lr.no, err)
 			}
 			eof = err == io.EOF
-			if lineNo == 1 {
-				l = trimBOM(l)
+			if tooLong {
+				return line{no: lr.no, long: true, reason: tooLongReason(lr.max, "write one record per line (JSON Lines), not a JSON array or pretty-printed JSON")}, true, nil
 			}
-			l = bytes.TrimSpace(l)
-			if len(l) > 0 || tooLong {
-				return line{no: lineNo, text: bytes.Clone(l), long: tooLong}, true, nil
+			if i := badUTF8(l); i >= 0 {
+				// Checked here, not by the decoders: both would replace the byte with U+FFFD silently.
+				return line{no: lr.no, text: bytes.Clone(l), reason: utf8Reason(i, lr.off)}, true, nil
+			}
+			if l = bytes.TrimSpace(l); len(l) > 0 {
+				return line{no: lr.no, text: bytes.Clone(l)}, true, nil
 			}
 		}
 		return line{}, false, nil
 	}
 	decode := func(l line) decoded {
 		d := decoded{line: l}
-		if l.long {
-			d.reason = fmt.Sprintf("line is longer than %d MB: write one record per line (JSON Lines), not a JSON array or pretty-printed JSON", maxLine>>20)
+		if l.reason != "" {
+			d.reason = l.reason
 			return d
 		}
 		d.rec, d.reason = jsonlRecord(m, l.text)
 		if d.reason == "" {
-			if err := d.rec.Validate(); err != nil {
-				d.reason = recordLabel(d.rec) + err.Error()
-			}
+			d.reason = check(d.rec)
 		}
 		return d
 	}
@@ -107,25 +100,6 @@ func jsonlRecord(m *Mapping, line []byte) (qa.Record, string) {
 		rec.Turns[i].Speaker = sp
 	}
 	return rec, ""
-}
-
-// readLine appends one line (without its newline) to buf. A line longer than maxLine is consumed but
-// not kept, so memory stays bounded whatever the input.
-func readLine(br *bufio.Reader, buf []byte) (line []byte, tooLong bool, err error) {
-	for {
-		chunk, err := br.ReadSlice('\n')
-		if !tooLong {
-			if len(buf)+len(chunk) > maxLine {
-				tooLong, buf = true, buf[:0]
-			} else {
-				buf = append(buf, chunk...)
-			}
-		}
-		if err == bufio.ErrBufferFull {
-			continue
-		}
-		return bytes.TrimRight(buf, "\r\n"), tooLong, err
-	}
 }
 
 // jsonReason turns a decoding error into a message with the column (in characters) where it happened.

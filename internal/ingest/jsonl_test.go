@@ -43,6 +43,16 @@ func TestJSONL(t *testing.T) {
 			[]string{"x.jsonl:1: invalid JSON at column 139: field turns.start is a JSON string, want a number"}},
 		{"不是对象", `[1,2]` + "\n" + okLine, "c1", []string{"x.jsonl:1: a line must be one JSON object"}},
 		{"误把 Whisper 当 JSON Lines", `{"text": "x", "segments": []}`, "", []string{"x.jsonl:1: this looks like a Whisper JSON transcript"}},
+		// Issue 14: speaker "robot" was taken as system, start 1e308 accepted, bad bytes replaced by U+FFFD.
+		{"机器人不被猜成系统", strings.Replace(okLine, `"agent"`, `"robot"`, 1), "",
+			[]string{`x.jsonl:1: record "c1": turns[0]: unknown speaker "robot" (use agent, customer or system, or map it in the mapping file`}},
+		{"超出时长的时间", strings.Replace(okLine, `"text":"您好"`, `"text":"您好","start":1e308`, 1) + "\n" +
+			strings.Replace(strings.Replace(okLine, `"text":"您好"`, `"text":"您好","start":10,"end":2678401`, 1), "c1", "c2", 1) + "\n" +
+			strings.Replace(strings.Replace(okLine, `"text":"您好"`, `"text":"您好","start":2678400`, 1), "c1", "c3", 1), "c3",
+			[]string{`x.jsonl:1: record "c1": turns[0].start 1e+308 s is beyond the record's duration (at most 31 days after started_at)`,
+				`x.jsonl:2: record "c2": turns[0].end 2.678401e+06 s is beyond the record's duration`}},
+		{"无效的 UTF-8", strings.Replace(okLine, "您好", "您\xff好", 1) + "\n" + strings.Replace(okLine, "c1", "c2", 1), "c2",
+			[]string{"x.jsonl:1: not valid UTF-8 at byte 127 of the line (offset 126 in the file): save the file as UTF-8"}},
 		{"截断的行", okLine[:40], "", []string{"x.jsonl:1: invalid JSON at column 40: unexpected end of JSON input"}},
 	}
 	for _, c := range cases {

@@ -76,8 +76,9 @@ func DefaultMapping() *Mapping {
 			"staff": qa.SpeakerAgent, "员工": qa.SpeakerAgent,
 			"customer": qa.SpeakerCustomer, "客户": qa.SpeakerCustomer, "用户": qa.SpeakerCustomer,
 			"访客": qa.SpeakerCustomer, "顾客": qa.SpeakerCustomer, "user": qa.SpeakerCustomer, "visitor": qa.SpeakerCustomer,
-			"system": qa.SpeakerSystem, "系统": qa.SpeakerSystem, "机器人": qa.SpeakerSystem,
-			"bot": qa.SpeakerSystem, "robot": qa.SpeakerSystem,
+			// A bot (机器人, robot) is not guessed: whether its turns count as the system's is the user's
+			// call, made under speakers in a mapping file.
+			"system": qa.SpeakerSystem, "系统": qa.SpeakerSystem,
 		},
 		Channels: map[string]string{
 			"call": qa.ChannelCall, "电话": qa.ChannelCall, "热线": qa.ChannelCall, "呼叫中心": qa.ChannelCall, "语音": qa.ChannelCall, "phone": qa.ChannelCall,

@@ -4,15 +4,12 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"encoding/csv"
-	"errors"
 	"fmt"
 	"io"
 	"strconv"
 	"time"
 
 	"github.com/xuri/excelize/v2"
-	"golang.org/x/text/encoding/simplifiedchinese"
 )
 
 // RowFunc gets one data row of a CSV or XLSX file: its 1-based line (CSV) or Excel row number, and
@@ -34,50 +31,39 @@ func ReadRows(ctx context.Context, r io.Reader, name, format string, header func
 }
 
 func readCSVRows(ctx context.Context, br *bufio.Reader, name string, header func(int, []string) error, row RowFunc, reject func(Reject)) error {
-	var in io.Reader = br
-	head, _ := br.Peek(br.Size())
-	if bytes.HasPrefix(head, []byte("\uFEFF")) {
-		br.Discard(3)
-	} else if !validUTF8Prefix(head) {
-		in = simplifiedchinese.GB18030.NewDecoder().Reader(br)
-	}
-	cr := csv.NewReader(in)
-	cr.Comma = sniffDelimiter(head)
-	cr.FieldsPerRecord = -1
+	rows := openCSV(br, 0)
 	ncols := -1
 	for {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		cells, err := cr.Read()
+		r, err := rows.next()
 		if err == io.EOF {
 			break
-		}
-		var perr *csv.ParseError
-		if errors.As(err, &perr) {
-			reject(Reject{File: name, Line: perr.StartLine, Reason: fmt.Sprintf("bad CSV (byte %d of the line): %v: put cells containing quotes in double quotes and double the inner quotes (\"\")", perr.Column, perr.Err)})
-			continue
 		}
 		if err != nil {
 			return fmt.Errorf("%s: read CSV: %w", name, err)
 		}
-		line, _ := cr.FieldPos(0)
-		if isBlankRow(cells) {
+		if r.reason != "" {
+			reject(Reject{File: name, Line: r.line, Raw: truncate(r.raw, maxRaw), Reason: r.reason})
+			continue
+		}
+		if isBlankRow(r.cells) {
 			continue
 		}
 		if ncols < 0 {
-			ncols = len(cells)
-			if err := header(line, cells); err != nil {
+			ncols = len(r.cells)
+			if err := header(r.line, r.cells); err != nil {
 				return err
 			}
 			continue
 		}
-		if len(cells) != ncols {
-			reject(Reject{File: name, Line: line, Raw: truncate(string(bytes.Join(toBytes(cells), []byte(","))), maxRaw),
-				Reason: fmt.Sprintf("row has %d columns but the header has %d: quote cells that contain commas, or fill in the missing cells", len(cells), ncols)})
+		if len(r.cells) != ncols {
+			reject(Reject{File: name, Line: r.line, Raw: truncate(r.raw, maxRaw),
+				Reason: fmt.Sprintf("row has %d columns but the header has %d: quote cells that contain commas, or fill in the missing cells", len(r.cells), ncols)})
 			continue
 		}
-		if err := row(line, cells); err != nil {
+		if err := row(r.line, r.cells); err != nil {
 			return err
 		}
 	}

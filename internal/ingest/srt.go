@@ -11,7 +11,7 @@ import (
 // write); a cue without one continues the previous speaker. A missing counter is tolerated.
 func readSRT(s *sink, br *bufio.Reader, opt Options) error {
 	t := newTranscript(s, opt)
-	blocks := &blockReader{br: br}
+	blocks := &blockReader{lr: newLineReader(br, opt.MaxLine), reject: func(line int, reason string) { t.fail(line, "", reason) }}
 	cues := 0
 	for {
 		if err := s.stopped(); err != nil {

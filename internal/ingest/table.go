@@ -36,7 +36,14 @@ type pending struct {
 	rec    qa.Record
 	line   int
 	raw    string
-	failed bool // a row was rejected: the whole record is, as a partial conversation would mis-score
+	failed int // the line of the first rejected row: the whole record is, as a partial conversation would mis-score
+	rows   []rowRef
+}
+
+// rowRef is a row of a pending record that was not rejected itself, to be reported if the record is.
+type rowRef struct {
+	line int
+	raw  string
 }
 
 // setHeader maps the header row; it fails when no id column can be found.
@@ -82,40 +89,75 @@ func (t *table) row(line int, cells []string) error {
 	if strings.TrimSpace(strings.Join(cells, "")) == "" {
 		return nil
 	}
-	if len(cells) != t.ncols && (t.strict || len(cells) > t.ncols) {
-		t.rowFailed(line, raw, fmt.Sprintf("row has %d columns but the header has %d: quote cells that contain commas, or fill in the missing cells", len(cells), t.ncols))
-		return nil
-	}
 	id := strings.TrimSpace(t.cell(cells, "id"))
+	if len(cells) != t.ncols && (t.strict || len(cells) > t.ncols) {
+		return t.badRow(line, raw, id, fmt.Sprintf("row has %d columns but the header has %d: quote cells that contain commas, or fill in the missing cells", len(cells), t.ncols))
+	}
 	if id == "" {
-		t.rowFailed(line, raw, fmt.Sprintf("column %s (id) is empty: every row needs the record id", t.header["id"]))
+		t.s.fail(line, raw, fmt.Sprintf("column %s (id) is empty: every row needs the record id", t.header["id"]))
 		return nil
 	}
 	if t.messages && t.cur != nil && t.cur.rec.ID == id {
 		t.fill(t.cur, line, raw, cells)
 		return nil
 	}
-	if err := t.flush(); err != nil {
+	p, err := t.start(line, raw, id)
+	if p == nil || err != nil {
 		return err
 	}
-	h := fnv.New64a()
-	h.Write([]byte(id))
-	if first, dup := t.seen[h.Sum64()]; dup {
-		t.s.fail(line, raw, fmt.Sprintf("id %q appears again after other records (first at line %d): keep the rows of one record together, e.g. sort the file by id", id, first))
-		return nil
-	}
-	t.seen[h.Sum64()] = line
-	t.cur = &pending{rec: qa.Record{ID: id}, line: line, raw: raw}
-	t.fill(t.cur, line, raw, cells)
+	t.fill(p, line, raw, cells)
 	if !t.messages {
 		return t.flush()
 	}
 	return nil
 }
 
-// rowFailed rejects a row that belongs to no record we can name, or fails the current one.
-func (t *table) rowFailed(line int, raw, reason string) {
-	t.s.fail(line, raw, reason)
+// start flushes the current record and begins the one with id at line; nil when id was seen before
+// (that row is rejected).
+func (t *table) start(line int, raw, id string) (*pending, error) {
+	if err := t.flush(); err != nil {
+		return nil, err
+	}
+	h := fnv.New64a()
+	h.Write([]byte(id))
+	if first, dup := t.seen[h.Sum64()]; dup {
+		t.s.fail(line, raw, fmt.Sprintf("id %q appears again after other records (first at line %d): keep the rows of one record together, e.g. sort the file by id", id, first))
+		return nil, nil
+	}
+	t.seen[h.Sum64()] = line
+	t.cur = &pending{rec: qa.Record{ID: id}, line: line, raw: raw}
+	return t.cur, nil
+}
+
+// badRow rejects a row that cannot be read (ragged, a broken quote). When its id is known, the
+// record it belongs to is rejected whole: importing the rest of a conversation would score it on
+// part of what was said.
+func (t *table) badRow(line int, raw, id, reason string) error {
+	if id == "" {
+		t.s.fail(line, raw, reason)
+		return nil
+	}
+	if !t.messages {
+		t.s.fail(line, raw, fmt.Sprintf("record %q: %s", id, reason))
+		return nil
+	}
+	p := t.cur
+	if p == nil || p.rec.ID != id {
+		var err error
+		if p, err = t.start(line, raw, id); p == nil || err != nil {
+			return err
+		}
+	}
+	p.fail(t.s, line, raw, reason)
+	return nil
+}
+
+// fail rejects row line of p, and with it the whole record.
+func (p *pending) fail(s *sink, line int, raw, reason string) {
+	if p.failed == 0 {
+		p.failed = line
+	}
+	s.bad(line, raw, fmt.Sprintf("record %q: %s", p.rec.ID, reason))
 }
 
 // flush emits the pending record, if any.
@@ -125,8 +167,12 @@ func (t *table) flush() error {
 	if p == nil {
 		return nil
 	}
-	if p.failed {
+	if p.failed > 0 {
 		t.s.sum.Read++
+		// The record's other rows are reported too, so that the rejects list every line that did not land.
+		for _, r := range p.rows {
+			t.s.bad(r.line, r.raw, fmt.Sprintf("record %q is not imported: its row at line %d was rejected, and a record is imported whole or not at all", p.rec.ID, p.failed))
+		}
 		return nil
 	}
 	if p.rec.Channel == "" {
@@ -163,10 +209,16 @@ func (t *table) cell(cells []string, field string) string {
 // fill copies the row's record-level fields that are still empty into p and adds its message.
 // Exports often fill agent columns on agent rows only, so later rows may complete earlier ones.
 func (t *table) fill(p *pending, line int, raw string, cells []string) {
+	rejected := false
 	fail := func(reason string) {
-		p.failed = true
-		t.s.bad(line, raw, fmt.Sprintf("record %q: %s", p.rec.ID, reason))
+		rejected = true
+		p.fail(t.s, line, raw, reason)
 	}
+	defer func() {
+		if !rejected && t.messages {
+			p.rows = append(p.rows, rowRef{line, truncate(raw, maxRaw)})
+		}
+	}()
 	r := &p.rec
 	for field, dst := range map[string]*string{
 		"agent_id": &r.AgentID, "agent_name": &r.AgentName, "team": &r.Team, "customer_id": &r.CustomerID,

@@ -11,7 +11,7 @@ import (
 // REGION blocks are skipped.
 func readVTT(s *sink, br *bufio.Reader, opt Options) error {
 	t := newTranscript(s, opt)
-	blocks := &blockReader{br: br}
+	blocks := &blockReader{lr: newLineReader(br, opt.MaxLine), reject: func(line int, reason string) { t.fail(line, "", reason) }}
 	cues := 0
 	for first := true; ; first = false {
 		if err := s.stopped(); err != nil {

@@ -30,6 +30,10 @@ type Config struct {
 	Recordings      string // directory that relative recording paths are resolved against
 	// Flow runs the review workflow; nil = defaults (7-day dispute window, no incident webhook).
 	Flow *workflow.Service
+	// MaxUpload bounds one import upload in bytes, MaxLine one line of it; 0 = the defaults
+	// (api.DefaultMaxUpload, ingest.DefaultMaxLine).
+	MaxUpload int64
+	MaxLine   int
 }
 
 // SessionTTL is how long a console session lasts without a new sign-in.
@@ -44,9 +48,9 @@ func New(cfg Config) http.Handler {
 		cfg.Flow = &workflow.Service{Store: cfg.Store, Log: cfg.Log}
 	}
 	mux := http.NewServeMux()
-	(&api.Handler{Store: cfg.Store, Flow: cfg.Flow, Log: cfg.Log, Now: cfg.Now}).Register(mux)
+	(&api.Handler{Store: cfg.Store, Flow: cfg.Flow, Log: cfg.Log, Now: cfg.Now, MaxUpload: cfg.MaxUpload, MaxLine: cfg.MaxLine}).Register(mux)
 	console.New(console.Config{Store: cfg.Store, Flow: cfg.Flow, Log: cfg.Log, Now: cfg.Now, SessionTTL: SessionTTL,
-		SecureCookies: !cfg.InsecureCookies, Recordings: cfg.Recordings,
+		SecureCookies: !cfg.InsecureCookies, Recordings: cfg.Recordings, MaxUpload: cfg.MaxUpload, MaxLine: cfg.MaxLine,
 		Limiter: auth.NewLimiter(5, 15*time.Minute, cfg.Now)}).Register(mux)
 	a := &authn{store: cfg.Store, now: cfg.Now}
 	cop := http.NewCrossOriginProtection()
