@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"qloop/internal/qa"
+	"qloop/internal/yamldoc/yamltest"
 )
 
 // fuzzRead reads data in format and fails if an emitted record does not validate; a panic fails by itself.
@@ -89,7 +90,7 @@ func FuzzWhisper(f *testing.F) {
 // FuzzLoadMapping: any mapping file loads or fails with an error naming the file, never a panic.
 func FuzzLoadMapping(f *testing.F) {
 	addFile(f, "mapping.example.yaml")
-	f.Add([]byte(aliasBomb("columns:\n", 3, 4)))
+	f.Add([]byte(yamltest.AliasBomb("columns:\n", 3, 4)))
 	f.Add([]byte("speakers: {客服: agent, x: *y}\nchannels: &c {a: chat}\ncolumns: {id: [[[x]]]}\n"))
 	f.Add([]byte("columns:\n  id: [\"[[\", '{{']\n  text: &t [内容]\n  end: *t\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {

@@ -1,12 +1,13 @@
 package ingest
 
 import (
-	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
 	"testing"
+
+	"qloop/internal/yamldoc/yamltest"
 )
 
 // 示例映射文件可以直接加载，并覆盖默认列名。
@@ -45,7 +46,7 @@ func TestLoadMappingErrors(t *testing.T) {
 		{"未知顶层键", "sheet: a\ncolumn:\n  id: [x]\n", "[2:1] unknown field \"column\""},
 		{"YAML 语法错误", "columns:\n  id: [x\n", "m.yaml: [2:"},
 		{"类型错误", "columns:\n  id: 编号\n", "[2:7]"},
-		{"别名炸弹", aliasBomb("columns:\n", 7, 8), "m.yaml:7: aliases (*name) expand the file to more than 100000 values"},
+		{"别名炸弹", yamltest.AliasBomb("columns:\n", 7, 8), "m.yaml:7: aliases (*name) expand the file to more than 100000 values"},
 		{"括号嵌套过深", "columns:\n  id: " + strings.Repeat("[", 100) + "\n", "m.yaml:2: brackets are nested more than 64 deep"},
 		{"文件过大", "columns:\n  id: [" + strings.Repeat("编号,", 90000) + "]\n", "m.yaml: the file is larger than the 256 KB allowed"},
 	}
@@ -70,25 +71,11 @@ func TestLoadMappingErrors(t *testing.T) {
 	}
 }
 
-// aliasBomb is a few hundred bytes whose aliases expand to fan^levels strings.
-func aliasBomb(prefix string, levels, fan int) string {
-	var b strings.Builder
-	b.WriteString(prefix + "  l0: &l0 [哈哈哈哈哈哈, 哈哈哈哈哈哈, 哈哈哈哈哈哈, 哈哈哈哈哈哈]\n")
-	for i := 1; i <= levels; i++ {
-		refs := make([]string, fan)
-		for j := range refs {
-			refs[j] = fmt.Sprintf("*l%d", i-1)
-		}
-		fmt.Fprintf(&b, "  l%d: &l%d [%s]\n", i, i, strings.Join(refs, ", "))
-	}
-	return b.String()
-}
-
 // Refusing an alias bomb costs little memory: before the limit, this 466-byte mapping allocated
 // about 100 MB while it was decoded.
 func TestLoadMappingAliasBombMemory(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "m.yaml")
-	if err := os.WriteFile(path, []byte(aliasBomb("columns:\n", 7, 8)), 0o644); err != nil {
+	if err := os.WriteFile(path, []byte(yamltest.AliasBomb("columns:\n", 7, 8)), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	var before, after runtime.MemStats

@@ -6,6 +6,7 @@ import (
 
 	"qloop/internal/rules"
 	"qloop/internal/scorecard"
+	"qloop/internal/yamldoc/yamltest"
 )
 
 // FuzzParse: any input either parses into a scorecard the engine compiles, or fails with problems
@@ -18,7 +19,7 @@ func FuzzParse(f *testing.F) {
 	f.Add(strings.Replace(valid, "kind: passfail", "kind: scale\n        anchors: {9: x}", 1))
 	f.Add("name: [\n")
 	f.Add("dimensions: {}\n")
-	f.Add(aliasBomb("name: x\nlexicons:\n", 3, 4))
+	f.Add(yamltest.AliasBomb("name: x\nlexicons:\n", 3, 4))
 	f.Add("name: &n x\ntitle: *n\nlexicons: {a: &a [x], b: *a}\n")
 	f.Add(strings.Replace(valid, "all_of: [[您好]]", "all_of: [[\"@nope\"], []]", 1))
 	f.Fuzz(func(t *testing.T, src string) {

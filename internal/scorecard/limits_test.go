@@ -1,27 +1,13 @@
 package scorecard_test
 
 import (
-	"fmt"
 	"runtime"
 	"strings"
 	"testing"
 
 	"qloop/internal/scorecard"
+	"qloop/internal/yamldoc/yamltest"
 )
-
-// aliasBomb is a few hundred bytes whose aliases expand to fan^levels strings.
-func aliasBomb(prefix string, levels, fan int) string {
-	var b strings.Builder
-	b.WriteString(prefix + "  l0: &l0 [哈哈哈哈哈哈, 哈哈哈哈哈哈, 哈哈哈哈哈哈, 哈哈哈哈哈哈]\n")
-	for i := 1; i <= levels; i++ {
-		refs := make([]string, fan)
-		for j := range refs {
-			refs[j] = fmt.Sprintf("*l%d", i-1)
-		}
-		fmt.Fprintf(&b, "  l%d: &l%d [%s]\n", i, i, strings.Join(refs, ", "))
-	}
-	return b.String()
-}
 
 // allocated returns the bytes f allocates; it bounds the peak heap f can reach.
 func allocated(f func()) uint64 {
@@ -40,7 +26,7 @@ func TestParseRefusesHostileYAML(t *testing.T) {
 		name, src string
 		want      []string
 	}{
-		{"alias bomb", aliasBomb("name: x\nlexicons:\n", 7, 8), []string{"bomb.yaml:", "aliases", "100000"}},
+		{"alias bomb", yamltest.AliasBomb("name: x\nlexicons:\n", 7, 8), []string{"bomb.yaml:", "aliases", "100000"}},
 		{"nested brackets", "name: x\nlexicons:\n  a: " + strings.Repeat("[", 10000) + strings.Repeat("]", 10000) + "\n", []string{"bomb.yaml:3:", "nested more than 64"}},
 		{"huge file", "name: x\nlexicons:\n  a: [" + strings.Repeat("哈哈,", 50000) + "]\n", []string{"bomb.yaml:", "KB allowed"}},
 	}
