@@ -12,31 +12,11 @@ import (
 	"qloop/internal/store/storetest"
 )
 
-// searchIDs returns the ids Records finds for q, on both of SQLite's plans (few and many matches).
+// searchIDs returns the ids Records finds for q in the raw texts, on both of SQLite's plans (few and
+// many matches).
 func searchIDs(t *testing.T, s *store.Store, q string) []string {
 	t.Helper()
-	var first []string
-	for _, dense := range []bool{false, true} {
-		restore := func() {}
-		if dense {
-			restore = store.SetDenseMatches(0)
-		}
-		p, err := s.Records(ctx, store.RecordFilter{Query: q, Limit: 200})
-		restore()
-		if err != nil {
-			t.Fatal(err)
-		}
-		var ids []string
-		for _, r := range p.Rows {
-			ids = append(ids, r.ID)
-		}
-		slices.Sort(ids)
-		if dense && !slices.Equal(ids, first) {
-			t.Fatalf("%q: many-matches plan found %v, few-matches plan %v", q, ids, first)
-		}
-		first = ids
-	}
-	return first
+	return searchAs(t, s, q, false)
 }
 
 func pending(t *testing.T, s *store.Store) int {
