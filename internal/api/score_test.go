@@ -136,17 +136,8 @@ func TestReviewedScoreIsFinal(t *testing.T) {
 		}
 		var form struct{ Items []review.ItemScore }
 		f.call(t, tk[auth.RoleInspector], "GET", fmt.Sprintf("/api/v1/reviews/%d", task.ID), "", 200, &form)
-		var passes []string
-		for _, it := range form.Items {
-			switch {
-			case it.AutoLevel > 0:
-				passes = append(passes, fmt.Sprintf(`{"item":%q,"result":"pass","level":5,"reason":"复听录音合格"}`, it.Item))
-			case it.Auto != "":
-				passes = append(passes, fmt.Sprintf(`{"item":%q,"result":"pass","reason":"复听录音合格"}`, it.Item))
-			}
-		}
 		var rv review.Review
-		f.call(t, tk[auth.RoleInspector], "POST", fmt.Sprintf("/api/v1/reviews/%d", task.ID), `{"items":[`+strings.Join(passes, ",")+`]}`, 201, &rv, `"passed":true`)
+		f.call(t, tk[auth.RoleInspector], "POST", fmt.Sprintf("/api/v1/reviews/%d", task.ID), allPass(form.Items, "复听录音合格"), 201, &rv, `"passed":true`)
 		if rv.Score <= auto {
 			t.Fatalf("the review scored %.1f, not above the automatic %.1f", rv.Score, auto)
 		}
@@ -182,6 +173,21 @@ func TestReviewedScoreIsFinal(t *testing.T) {
 		reinspected := f.figures(t, id, rv2.Score)
 		checkFinal(t, "re-inspected", before, reinspected, rv2.Score-auto, 0, 1, "review")
 	})
+}
+
+// allPass is a review form body passing every item the automatic inspection judged (scale items at
+// level 5), each with reason.
+func allPass(items []review.ItemScore, reason string) string {
+	var passes []string
+	for _, it := range items {
+		switch {
+		case it.AutoLevel > 0:
+			passes = append(passes, fmt.Sprintf(`{"item":%q,"result":"pass","level":5,"reason":%q}`, it.Item, reason))
+		case it.Auto != "":
+			passes = append(passes, fmt.Sprintf(`{"item":%q,"result":"pass","reason":%q}`, it.Item, reason))
+		}
+	}
+	return `{"items":[` + strings.Join(passes, ",") + `]}`
 }
 
 // failing reports whether the record list filtered by a failed item lists record id.

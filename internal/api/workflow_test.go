@@ -278,17 +278,8 @@ func TestWorkflowWindowsAndOverdue(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var passes []string
-	for _, it := range form.Items {
-		switch {
-		case it.AutoLevel > 0:
-			passes = append(passes, fmt.Sprintf(`{"item":%q,"result":"pass","level":5,"reason":"合格"}`, it.Item))
-		case it.Auto != "":
-			passes = append(passes, fmt.Sprintf(`{"item":%q,"result":"pass","reason":"合格"}`, it.Item))
-		}
-	}
 	var passed review.Review
-	f.call(t, f.tokens[auth.RoleInspector], "POST", fmt.Sprintf("/api/v1/reviews/%d", tk2.ID), `{"items":[`+strings.Join(passes, ",")+`]}`, 201, &passed, `"passed":true`)
+	f.call(t, f.tokens[auth.RoleInspector], "POST", fmt.Sprintf("/api/v1/reviews/%d", tk2.ID), allPass(form.Items, "合格"), 201, &passed, `"passed":true`)
 	f.call(t, f.tokens[auth.RoleInspector], "POST", "/api/v1/slips", fmt.Sprintf(`{"review_id":%d,"problem":"x"}`, passed.ID), 400, nil, "failed review")
 	f.call(t, f.tokens[auth.RoleInspector], "POST", "/api/v1/slips", fmt.Sprintf(`{"review_id":%d,"problem":"开场白不规范"}`, failed.ID), 201, nil, `"overdue":false`)
 	f.call(t, f.tokens[auth.RoleSupervisor], "GET", "/api/v1/slips?open=true", "", 200, nil, `"overdue":false`)
